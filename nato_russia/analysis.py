@@ -1,0 +1,312 @@
+"""Questions the report asks of the data, answered as small frames and numbers.
+
+Every function takes a loaded `Dataset` (usually already cut to the as-of date with `as_of_view`)
+and returns plain pandas objects, so notebooks, charts and tests share one answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+
+from nato_russia.data import Dataset
+
+RUSSIA_MISSION = "russia_mission_to_nato"
+CONTACT_CATEGORIES = ("meeting", "contact")
+# How long a date of each precision may stand for: the span drawn on a chart.
+PRECISION_SPANS = {
+    "day": pd.DateOffset(days=1),
+    "month": pd.DateOffset(months=1),
+    "season": pd.DateOffset(months=3),
+    "year": pd.DateOffset(years=1),
+}
+
+
+def as_of_view(data: Dataset, as_of: dt.date) -> Dataset:
+    """The dataset as it could be known on `as_of`: later events, figures and period ends are dropped.
+
+    A period still running on that day is shown as running (its end is not yet known).
+    """
+    cutoff = pd.Timestamp(as_of)
+    events = data.events[data.events["event_date"] <= cutoff]
+    known = set(events["event_id"])
+    staffing = data.staffing[(data.staffing["effective_date"] <= cutoff) & data.staffing["event_id"].isin(known)]
+    periods = data.channel_periods[data.channel_periods["start_event_id"].isin(known)].copy()
+    ended_later = ~periods["end_event_id"].isin(known)
+    for column in ("end_event_id", "end_date", "end_precision"):
+        periods.loc[ended_later, column] = pd.NA
+    event_entities = data.event_entities[data.event_entities["event_id"].isin(known)]
+    roles = data.roles[data.roles["start_date"].isna() | (data.roles["start_date"] <= cutoff)]
+    return dataclasses.replace(
+        data, events=events, staffing=staffing, channel_periods=periods, event_entities=event_entities, roles=roles
+    )
+
+
+def format_date(date: pd.Timestamp, precision: str) -> str:
+    """A date written only as precisely as it is known: '6 Oct 2021', 'Apr 2015', '1998'."""
+    if pd.isna(date):
+        return "—"
+    if precision == "year":
+        return f"{date:%Y}"
+    if precision == "month":
+        return f"{date:%b %Y}"
+    if precision == "season":
+        return f"season of {date:%b %Y}"
+    return f"{date.day} {date:%b %Y}"
+
+
+def date_span(date: pd.Timestamp, precision: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The stretch of time a date of the given precision may mean."""
+    return date, date + PRECISION_SPANS[str(precision)]
+
+
+def events_between(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Events from `start` to `end` inclusive, oldest first."""
+    events = data.events
+    mask = (events["event_date"] >= pd.Timestamp(start)) & (events["event_date"] <= pd.Timestamp(end))
+    return events[mask].sort_values(["event_date", "event_id"])
+
+
+# --- staffing ----------------------------------------------------------------------------------
+
+
+def staffing_steps(data: Dataset, body_id: str = RUSSIA_MISSION) -> pd.DataFrame:
+    """The size of a mission over time: the staff in post before any cap, then each cap, oldest first.
+
+    Only the project's checked figures (not the article's rounder claims, graded unverified) set a step.
+    """
+    rows = data.staffing[(data.staffing["body_id"] == body_id) & (data.staffing["confidence"] != "unverified")]
+    caps = rows[rows["measure"] == "staff_cap"]
+    first_cap = caps["effective_date"].min()
+    before = rows[(rows["measure"] == "staff_in_post") & (rows["effective_date"] <= first_cap)]
+    steps = pd.concat([before.head(1), caps]).sort_values("effective_date")
+    titles = data.events.set_index("event_id")["title"]
+    steps = steps.assign(title=steps["event_id"].map(titles))
+    return steps[
+        [
+            "effective_date",
+            "date_precision",
+            "measure",
+            "staff_count",
+            "is_approximate",
+            "event_id",
+            "title",
+            "source_id",
+        ]
+    ].reset_index(drop=True)
+
+
+def expulsions(data: Dataset, body_id: str = RUSSIA_MISSION) -> pd.DataFrame:
+    """Per decision: staff expelled, accreditations refused and posts abolished (0 where none)."""
+    measures = ["staff_expelled", "accreditations_refused", "posts_abolished"]
+    rows = data.staffing[(data.staffing["body_id"] == body_id) & data.staffing["measure"].isin(measures)]
+    if rows.empty:
+        return pd.DataFrame(columns=["effective_date", "event_id", *measures])
+    table = rows.pivot_table(
+        index=["effective_date", "event_id"],
+        columns="measure",
+        values="staff_count",
+        aggfunc="sum",
+        observed=True,
+    )
+    table = table.reindex(columns=measures, fill_value=0).fillna(0).astype(int).reset_index()
+    table.columns.name = None
+    return table
+
+
+def current_cap(data: Dataset, body_id: str = RUSSIA_MISSION) -> int | None:
+    """The latest checked cap on a mission's size (None before any cap)."""
+    steps = staffing_steps(data, body_id)
+    caps = steps[steps["measure"] == "staff_cap"]
+    return None if caps.empty else int(caps["staff_count"].iloc[-1])
+
+
+def founding_year(data: Dataset, channel_id: str) -> int | None:
+    """The year a channel first opened, as far as the data know."""
+    periods = data.channel_periods[
+        (data.channel_periods["channel_id"] == channel_id) & (data.channel_periods["status"] == "open")
+    ]
+    return None if periods.empty else int(periods["start_date"].min().year)
+
+
+# --- channels ----------------------------------------------------------------------------------
+
+
+def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
+    """Each channel's status on `as_of`, since when, its last known contact and the silence since.
+
+    `data` should already be cut to `as_of`. Silence counts days from the last meeting or contact
+    on the channel to the as-of date.
+    """
+    cutoff = pd.Timestamp(as_of)
+    periods = data.channel_periods
+    current = periods[(periods["start_date"] <= cutoff) & (periods["end_date"].isna() | (periods["end_date"] > cutoff))]
+    current = current.set_index("channel_id")
+    contacts = data.events[data.events["category"].isin(CONTACT_CATEGORIES) & data.events["channel_id"].notna()]
+    last_contact = (
+        contacts.sort_values("event_date").groupby("channel_id", observed=True).tail(1).set_index("channel_id")
+    )
+    rows = []
+    for channel in data.channels.sort_values("display_order").itertuples():
+        status = current.loc[channel.channel_id] if channel.channel_id in current.index else None
+        contact = last_contact.loc[channel.channel_id] if channel.channel_id in last_contact.index else None
+        rows.append(
+            {
+                "channel_id": channel.channel_id,
+                "channel": channel.channel_name,
+                "status": "not yet open" if status is None else status["status"],
+                "since": pd.NaT if status is None else status["start_date"],
+                "since_precision": None if status is None else status["start_precision"],
+                "status_confidence": None if status is None else status["confidence"],
+                "last_contact": pd.NaT if contact is None else contact["event_date"],
+                "last_contact_precision": None if contact is None else contact["date_precision"],
+                "last_contact_title": None if contact is None else contact["title"],
+                "last_contact_confidence": None if contact is None else contact["confidence"],
+                "days_silent": None if contact is None else int((cutoff - contact["event_date"]).days),
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["days_silent"] = table["days_silent"].astype("Int64")
+    return table
+
+
+def nrc_meetings_per_year(data: Dataset, first_year: int, last_year: int) -> pd.Series:
+    """How many NATO–Russia Council meetings each year held, zeros included."""
+    meetings = data.events[(data.events["channel_id"] == "nrc") & (data.events["category"] == "meeting")]
+    counts = meetings["event_date"].dt.year.value_counts()
+    years = range(first_year, last_year + 1)
+    return pd.Series([int(counts.get(year, 0)) for year in years], index=pd.Index(years, name="year"), name="meetings")
+
+
+def milestones(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The key events of the history chart within the window, numbered in date order."""
+    events = events_between(data, start, end)
+    marked = events[events["is_milestone"]].reset_index(drop=True)
+    return marked.assign(number=range(1, len(marked) + 1))
+
+
+def presence(data: Dataset, as_of: dt.date) -> pd.DataFrame:
+    """The missions and offices of each side: when they opened, whether they still work, staff known."""
+    mission_channels = data.channels[data.channels["channel_kind"].isin(["mission", "office"])]
+    status = channel_status(data, as_of).set_index("channel_id")
+    rows = []
+    for channel in mission_channels.sort_values("display_order").itertuples():
+        periods = data.channel_periods[data.channel_periods["channel_id"] == channel.channel_id]
+        opened = periods.sort_values("start_date").head(1)
+        rows.append(
+            {
+                "office": channel.channel_name,
+                "opened": format_date(opened["start_date"].iloc[0], opened["start_precision"].iloc[0])
+                if len(opened)
+                else "—",
+                "status on the as-of date": status.at[channel.channel_id, "status"],
+                "since": format_date(
+                    status.at[channel.channel_id, "since"], status.at[channel.channel_id, "since_precision"]
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def sources_of(*frames: pd.DataFrame) -> set[str]:
+    """Every source id the given rows cite."""
+    return {source for frame in frames for source in frame["source_id"].dropna()}
+
+
+# --- tables for the reports ------------------------------------------------------------------------
+
+# NATO's withdrawal of eight accreditations on this day began the break the source article explains.
+BREAK_DATE = dt.date(2021, 10, 6)
+
+
+def cap_sequence(data: Dataset, body_id: str = RUSSIA_MISSION) -> list[int]:
+    """The checked caps on a mission's size, in date order."""
+    steps = staffing_steps(data, body_id)
+    return [int(count) for count in steps.loc[steps["measure"] == "staff_cap", "staff_count"]]
+
+
+def first_nrc_meeting_year_after(data: Dataset, year: int) -> int | None:
+    """The first year after `year` in which the NATO–Russia Council met."""
+    meetings = data.events[(data.events["channel_id"] == "nrc") & (data.events["category"] == "meeting")]
+    later = meetings[meetings["event_date"].dt.year > year]
+    return None if later.empty else int(later["event_date"].min().year)
+
+
+def _readable(frame: pd.DataFrame, date_field: str, precision_field: str) -> pd.Series:
+    return pd.Series(list(map(format_date, frame[date_field], frame[precision_field])), index=frame.index)
+
+
+def staffing_table(data: Dataset) -> pd.DataFrame:
+    """Every staffing figure, readable: body, what is counted, how many, from when, grade, source."""
+    staffing = data.staffing.sort_values(["body_id", "effective_date"])
+    names = data.entities.set_index("entity_id")["canonical_name"]
+    return pd.DataFrame(
+        {
+            "mission or office": staffing["body_id"].map(names),
+            "measure": staffing["measure"].astype(str).str.replace("_", " "),
+            "people": [
+                f"about {count}" if approx else str(count)
+                for count, approx in zip(staffing["staff_count"], staffing["is_approximate"])
+            ],
+            "from": _readable(staffing, "effective_date", "date_precision"),
+            "grade": staffing["confidence"].astype(str),
+            "source": staffing["source_id"],
+        }
+    )
+
+
+def milestone_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The numbered key events of the history chart."""
+    marks = milestones(data, start, end)
+    return pd.DataFrame(
+        {
+            "no.": marks["number"],
+            "date": _readable(marks, "event_date", "date_precision"),
+            "event": marks["title"],
+            "grade": marks["confidence"].astype(str),
+        }
+    )
+
+
+def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
+    """Each channel on the as-of date, for readers: status, since, last contact, silence, grades."""
+    status = channel_status(data, as_of)
+    return pd.DataFrame(
+        {
+            "channel": status["channel"],
+            "status": status["status"],
+            "since": [format_date(d, p) for d, p in zip(status["since"], status["since_precision"])],
+            "last known contact": [
+                "—" if pd.isna(d) else f"{t} ({format_date(d, p)})"
+                for d, p, t in zip(
+                    status["last_contact"], status["last_contact_precision"], status["last_contact_title"]
+                )
+            ],
+            "days silent": status["days_silent"],
+            "grade of status": status["status_confidence"].astype(object).fillna("—"),
+            "grade of contact": status["last_contact_confidence"].astype(object).fillna("—"),
+        }
+    )
+
+
+def event_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Events in a window, readable, with grade and source."""
+    events = events_between(data, start, end)
+    return pd.DataFrame(
+        {
+            "date": _readable(events, "event_date", "date_precision"),
+            "event": events["summary"],
+            "grade": events["confidence"].astype(str),
+            "source": events["source_id"],
+        }
+    )
+
+
+def presence_sources(data: Dataset) -> set[str]:
+    """Sources of the events that open and close the missions and offices."""
+    kinds = data.channels[data.channels["channel_kind"].isin(["mission", "office"])]["channel_id"]
+    periods = data.channel_periods[data.channel_periods["channel_id"].isin(kinds)]
+    bounds = set(periods["start_event_id"]) | set(periods["end_event_id"].dropna())
+    return sources_of(data.events[data.events["event_id"].isin(bounds)])

@@ -1,0 +1,369 @@
+"""The report's charts, in one house style.
+
+Each `plot_…` function takes the data (cut to the as-of date) and the run's parameters and returns
+a `Chart`: the matplotlib figure plus its name, a one-sentence alt text, a caption and the sources
+it draws on. House style: a title that states the finding, dated axes, direct labels instead of
+legends where they fit, the Okabe–Ito colour-blind-safe palette, and a source line with the as-of
+date on the figure itself. Dates known only to the month, season or year are drawn as spans, and
+claims only the DW article makes are drawn hollow and labelled as the article's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")  # charts are saved and embedded, never shown in a window
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from nato_russia import analysis  # noqa: E402
+from nato_russia.data import Dataset  # noqa: E402
+from nato_russia.params import ReportParameters  # noqa: E402
+
+# Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
+BLUE, ORANGE, VERMILION, GREEN, SKY, GREY, INK = (
+    "#0072B2",
+    "#E69F00",
+    "#D55E00",
+    "#009E73",
+    "#56B4E9",
+    "#9A9A9A",
+    "#222222",
+)
+STATUS_COLOURS = {"open": BLUE, "suspended": ORANGE, "closed": GREY}
+# A grade below H is drawn fainter, so the eye weighs it less.
+CONFIDENCE_ALPHA = {"H": 1.0, "M": 0.55, "L": 0.35, "unverified": 0.35}
+WIDTH_IN = 7.2  # fits A4 text width at 100 %
+
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlelocation": "left",
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+        "axes.edgecolor": "#555555",
+        "axes.labelcolor": INK,
+        "xtick.color": "#444444",
+        "ytick.color": "#444444",
+        "svg.fonttype": "none",
+        "savefig.bbox": "tight",
+        "savefig.pad_inches": 0.15,
+    }
+)
+
+
+@dataclass
+class Chart:
+    """A finished chart and what a reader who cannot see it needs."""
+
+    figure: plt.Figure
+    name: str
+    alt_text: str
+    caption: str
+    source_ids: set[str]
+
+
+def _source_line(figure: plt.Figure, data: Dataset, source_ids: set[str], parameters: ReportParameters) -> None:
+    publishers = sorted(set(data.sources[data.sources["source_id"].isin(source_ids)]["publisher"]))
+    shown = ", ".join(publishers[:4]) + (f" and {len(publishers) - 4} more" if len(publishers) > 4 else "")
+    figure.text(
+        0.01,
+        -0.01,
+        f"Source: {shown}; compiled in the NATO–Russia dataset. Data as of {parameters.as_of:%-d %b %Y}.",
+        fontsize=7,
+        color="#555555",
+        ha="left",
+        va="top",
+    )
+
+
+def _date_axis(axis, start: dt.date, end: dt.date) -> None:
+    axis.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
+    years = (end - start).days / 365.25
+    step = 1 if years <= 12 else 2 if years <= 20 else 5
+    axis.xaxis.set_major_locator(mdates.YearLocator(step))
+    axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    if years <= 3:
+        axis.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 4, 7, 10]))
+        axis.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+
+
+# --- 1. staffing -------------------------------------------------------------------------------
+
+
+def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
+    """Step chart of the size of Russia's mission to NATO, each decision annotated."""
+    steps = analysis.staffing_steps(data)
+    cuts = analysis.expulsions(data)
+    end = pd.Timestamp(parameters.shown_end)
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 3.6), layout="constrained")
+    if steps.empty:
+        axis.text(0.5, 0.5, "No staffing figure is known by the as-of date", ha="center", transform=axis.transAxes)
+        title = "No figure on the mission's size is known yet"
+    else:
+        dates = list(steps["effective_date"]) + [end]
+        counts = list(steps["staff_count"].astype(int))
+        for (start, stop), count, row in zip(zip(dates[:-1], dates[1:]), counts, steps.itertuples()):
+            style = dict(color=BLUE, linewidth=2.4, solid_capstyle="butt")
+            if row.is_approximate:
+                style.update(linestyle=(0, (2, 1.5)), linewidth=1.8)
+            axis.plot([start, stop], [count, count], **style)
+        for previous, row in zip(counts[:-1], steps.iloc[1:].itertuples()):
+            axis.plot([row.effective_date, row.effective_date], [previous, row.staff_count], color=BLUE, linewidth=1.2)
+        for number, row in enumerate(steps.itertuples()):
+            cut = cuts[cuts["event_id"] == row.event_id]
+            label = f"about {row.staff_count} in post" if row.is_approximate else f"cap {row.staff_count}"
+            if len(cut):
+                extras = [
+                    f"{int(cut[measure].iloc[0])} {word}"
+                    for measure, word in (
+                        ("staff_expelled", "expelled"),
+                        ("accreditations_refused", "refused"),
+                        ("posts_abolished", "posts abolished"),
+                    )
+                    if int(cut[measure].iloc[0])
+                ]
+                label += "\n" + ", ".join(extras)
+            label = f"{analysis.format_date(row.effective_date, row.date_precision)}: {label}"
+            offset_y = 10 if number % 2 == 0 else 22
+            axis.annotate(
+                label,
+                (row.effective_date, row.staff_count),
+                xytext=(4, offset_y),
+                textcoords="offset points",
+                fontsize=7.5,
+                color=INK,
+                arrowprops=dict(arrowstyle="-", color="#888888", linewidth=0.6),
+            )
+        first = steps.iloc[0]
+        last = steps.iloc[-1]
+        title = (
+            f"Russia's mission to NATO: from about {first.staff_count} staff to a cap of {last.staff_count}"
+            if first.is_approximate
+            else f"Russia's mission to NATO: cap cut to {last.staff_count}"
+        )
+        axis.set_ylim(0, max(counts) * 1.45)
+    start = max(parameters.period_start, (steps["effective_date"].min() - pd.DateOffset(years=1)).date())
+    if start >= parameters.shown_end:
+        start = parameters.period_start
+    _date_axis(axis, start, parameters.shown_end)
+    axis.set_ylabel("people (authorised cap)")
+    axis.set_title(title)
+    source_ids = analysis.sources_of(steps, data.staffing[data.staffing["body_id"] == analysis.RUSSIA_MISSION])
+    _source_line(figure, data, source_ids, parameters)
+    alt = (
+        "Step chart of the authorised size of Russia's mission to NATO: "
+        + ", ".join(
+            f"{row.staff_count} from {analysis.format_date(row.effective_date, row.date_precision)}"
+            for row in steps.itertuples()
+        )
+        + "."
+    )
+    caption = (
+        "Authorised size of Russia's mission to NATO. The dashed line is the approximate staff in post before "
+        "NATO capped partner delegations in 2015; each step is a NATO or Russian decision."
+    )
+    return Chart(figure, "staffing", alt, caption, source_ids)
+
+
+# --- 2. thirty years of cooperation and suspension -------------------------------------------------
+
+
+def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
+    """One lane per channel: open, suspended or closed over time, with numbered milestones above."""
+    start, end = parameters.period_start, parameters.shown_end
+    channels = data.channels.sort_values("display_order")
+    periods = data.channel_periods
+    shown_channels = channels[channels["channel_id"].isin(periods["channel_id"])]
+    lanes = {channel_id: index for index, channel_id in enumerate(shown_channels["channel_id"])}
+    height = 1.2 + 0.34 * len(lanes)
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
+    end_ts = pd.Timestamp(end)
+    for period in periods.itertuples():
+        lane = lanes[period.channel_id]
+        period_end = end_ts if pd.isna(period.end_date) else min(period.end_date, end_ts)
+        fuzzy_start, fuzzy_stop = analysis.date_span(period.start_date, period.start_precision)
+        colour = STATUS_COLOURS[period.status]
+        alpha = CONFIDENCE_ALPHA[period.confidence]
+        axis.broken_barh(
+            [(mdates.date2num(fuzzy_stop), mdates.date2num(period_end) - mdates.date2num(fuzzy_stop))],
+            (lane - 0.32, 0.64),
+            facecolors=colour,
+            alpha=alpha,
+            edgecolor="none",
+        )
+        # The stretch in which an imprecise start may lie is drawn hatched, not solid.
+        axis.broken_barh(
+            [(mdates.date2num(fuzzy_start), mdates.date2num(fuzzy_stop) - mdates.date2num(fuzzy_start))],
+            (lane - 0.32, 0.64),
+            facecolors="white",
+            edgecolor=colour,
+            hatch="////" if period.start_precision != "day" else None,
+            linewidth=0,
+            alpha=alpha,
+        )
+    axis.set_yticks(list(lanes.values()), list(shown_channels["channel_name"]))
+    axis.invert_yaxis()
+    axis.tick_params(axis="y", length=0)
+    axis.spines["left"].set_visible(False)
+    _date_axis(axis, start, end)
+    marks = analysis.milestones(data, start, end)
+    for row in marks.itertuples():
+        axis.axvline(row.event_date, color="#666666", linewidth=0.5, linestyle=":", zorder=0)
+        axis.annotate(
+            str(row.number),
+            (row.event_date, -0.75 - 0.55 * (row.number % 2)),
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color="white",
+            bbox=dict(boxstyle="circle,pad=0.25", facecolor=INK, edgecolor="none"),
+            annotation_clip=False,
+        )
+    axis.set_ylim(len(lanes) - 0.5, -1.6)
+    legend = [Patch(facecolor=colour, label=status) for status, colour in STATUS_COLOURS.items()]
+    legend.append(Patch(facecolor="white", edgecolor=INK, hatch="////", label="start known only to month/year"))
+    legend.append(Patch(facecolor=BLUE, alpha=0.45, label="fainter: graded M or lower"))
+    axis.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=5, fontsize=7, frameon=False)
+    open_now = channel_status_counts(data, end)
+    axis.set_title(f"Of {len(lanes)} channels between NATO and Russia, {open_now} still open on {end:%-d %b %Y}")
+    source_ids = analysis.sources_of(data.events[data.events["event_id"].isin(periods["start_event_id"])], marks)
+    _source_line(figure, data, source_ids, parameters)
+    alt = (
+        f"Swimlane chart of {len(lanes)} NATO–Russia channels from {start.year} to {end.year}, showing when each "
+        f"was open, suspended or closed; {open_now} remain open on {end:%-d %B %Y}."
+    )
+    caption = (
+        "Channels of cooperation and contact, by status. Numbered circles mark the key events listed in the table "
+        "below. A hatched start means the date is known only to the month or year; fainter bars rest on weaker evidence."
+    )
+    return Chart(figure, "swimlanes", alt, caption, source_ids)
+
+
+def channel_status_counts(data: Dataset, as_of: dt.date) -> int:
+    """How many channels are open on a date."""
+    return int((analysis.channel_status(data, as_of)["status"] == "open").sum())
+
+
+def plot_nrc_meetings(
+    data: Dataset, parameters: ReportParameters, first_year: int = 2016, last_year: int = 2022
+) -> Chart:
+    """Bar chart of NATO–Russia Council meetings per year, zeros labelled."""
+    last_year = min(last_year, parameters.shown_end.year)
+    counts = analysis.nrc_meetings_per_year(data, first_year, last_year)
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 2.8), layout="constrained")
+    bars = axis.bar(counts.index, counts.values, color=BLUE, width=0.65)
+    axis.bar_label(bars, labels=[str(value) for value in counts.values], padding=2, fontsize=8)
+    axis.set_xticks(list(counts.index))
+    axis.set_yticks([])
+    axis.spines["left"].set_visible(False)
+    axis.set_ylim(0, max(counts.max(), 1) * 1.3)
+    peak_years = [str(year) for year, value in counts.items() if value == counts.max()]
+    quiet = [str(year) for year, value in counts.items() if value == 0]
+    title = f"NATO–Russia Council meetings: {counts.sum()} from {first_year} to {last_year}"
+    if quiet:
+        title += f", none in {', '.join(quiet)}"
+    axis.set_title(title)
+    meetings = data.events[(data.events["channel_id"] == "nrc") & (data.events["category"] == "meeting")]
+    source_ids = analysis.sources_of(meetings[meetings["event_date"].dt.year.between(first_year, last_year)])
+    _source_line(figure, data, source_ids, parameters)
+    alt = (
+        "Bar chart of NATO–Russia Council meetings per year: "
+        + ", ".join(f"{year} {value}" for year, value in counts.items())
+        + "."
+    )
+    caption = (
+        f"Meetings of the NATO–Russia Council per year, {first_year}–{last_year} (most in {', '.join(peak_years)})."
+    )
+    return Chart(figure, "nrc-meetings", alt, caption, source_ids)
+
+
+# --- 3. channels still open ------------------------------------------------------------------------
+
+
+def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
+    """Horizontal bars: days since the last known contact on each channel, coloured by status."""
+    as_of = parameters.as_of
+    status = analysis.channel_status(data, as_of)
+    status = status[status["last_contact"].notna()].iloc[::-1]
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 0.9 + 0.42 * max(len(status), 1)), layout="constrained")
+    for lane, row in enumerate(status.itertuples()):
+        colour = STATUS_COLOURS.get(row.status, GREY)
+        alpha = CONFIDENCE_ALPHA[row.last_contact_confidence]
+        axis.barh(lane, row.days_silent, color=colour, alpha=alpha, height=0.6)
+        when = analysis.format_date(row.last_contact, row.last_contact_precision)
+        note = " (the article's claim)" if row.last_contact_confidence == "unverified" else ""
+        axis.text(row.days_silent, lane, f"  {row.days_silent:,} days since {when}{note}", va="center", fontsize=7.5)
+    axis.set_yticks(range(len(status)), [f"{row.channel} ({row.status})" for row in status.itertuples()])
+    axis.tick_params(axis="y", length=0)
+    axis.spines["left"].set_visible(False)
+    longest = int(status["days_silent"].max()) if len(status) else 1
+    axis.set_xlim(0, longest * 1.75)
+    axis.set_xlabel(f"days without a known meeting or contact, to {as_of:%-d %b %Y}")
+    quietest = status.iloc[0] if len(status) else None
+    title = "Days since the last known contact on each channel"
+    if quietest is not None:
+        freshest = status.sort_values("days_silent").iloc[0]
+        title = f"The most recent known contact, on the {freshest['channel']}, is {freshest['days_silent']:,} days old"
+    axis.set_title(title)
+    contacts = data.events[data.events["category"].isin(analysis.CONTACT_CATEGORIES)]
+    source_ids = analysis.sources_of(contacts)
+    _source_line(figure, data, source_ids, parameters)
+    alt = (
+        "Bar chart of days since the last known contact per channel: "
+        + "; ".join(f"{row.channel} {row.days_silent} days" for row in status.iloc[::-1].itertuples())
+        + "."
+    )
+    caption = (
+        "Silence on each channel: days from the last known meeting or contact to the as-of date. Bar colour is "
+        "the channel's status (blue open, orange suspended, grey closed); fainter bars rest on weaker evidence."
+    )
+    return Chart(figure, "channel-silence", alt, caption, source_ids)
+
+
+# --- 4. what happened next ---------------------------------------------------------------------
+
+
+def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -> Chart:
+    """A vertical timeline of events from `start` to the end shown, labelled directly."""
+    end = parameters.shown_end
+    events = analysis.events_between(data, start, end)
+    events = events[events["category"] != "meeting"].reset_index(drop=True)
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 0.8 + 0.3 * max(len(events), 1)), layout="constrained")
+    for lane, row in enumerate(events.itertuples()):
+        colour = {"suspension": ORANGE, "closure": GREY, "conflict": VERMILION, "enlargement": GREEN}.get(
+            row.category, BLUE
+        )
+        hollow = row.confidence in ("L", "unverified")
+        axis.scatter([0], [lane], s=28, color="white" if hollow else colour, edgecolor=colour, linewidth=1.2, zorder=3)
+        grade = "" if row.confidence == "H" else f" [{row.confidence}]"
+        axis.text(
+            -0.08, lane, analysis.format_date(row.event_date, row.date_precision), ha="right", va="center", fontsize=7.5
+        )
+        axis.text(0.08, lane, row.title + grade, ha="left", va="center", fontsize=7.5)
+    axis.plot([0, 0], [-0.5, max(len(events) - 0.5, 0.5)], color="#BBBBBB", linewidth=1, zorder=1)
+    axis.set_xlim(-1.4, 4.2)
+    axis.set_ylim(max(len(events) - 0.5, 0.5), -0.8)
+    axis.axis("off")
+    axis.set_title(f"{len(events)} events from {start:%b %Y} to {end:%b %Y}")
+    source_ids = analysis.sources_of(events)
+    _source_line(figure, data, source_ids, parameters)
+    alt = (
+        f"Timeline of {len(events)} events from {start:%B %Y} to {end:%B %Y}: "
+        + "; ".join(
+            f"{analysis.format_date(row.event_date, row.date_precision)} {row.title}" for row in events.itertuples()
+        )
+        + "."
+    )
+    caption = (
+        "Events after the break, oldest first. Grades below H are shown in brackets; hollow dots are weakly attested."
+    )
+    return Chart(figure, "timeline", alt, caption, source_ids)

@@ -1,0 +1,130 @@
+"""Every notebook, executed by papermill with its defaults and other parameter sets; bad parameters stop early."""
+
+import json
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from nato_russia import paths
+from nato_russia.params import PARAMETERS
+
+NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+PARAMETER_SETS = {
+    "defaults": {},
+    "narrow": {"period_start": "2014-01-01", "period_end": "2022-12-31"},
+    "as-of-source": {"as_of": "2021-10-19", "period_end": "2021-10-19"},
+}
+pytestmark = pytest.mark.e2e
+
+
+def _execute(notebook: Path, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
+    figures = tmp_path / "figures"
+    output = tmp_path / f"{notebook.stem}.out.ipynb"
+    papermill.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters={"figures_dir": str(figures), **parameters},
+        cwd=str(tmp_path),  # any working directory must do
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    return nbformat.read(output, as_version=4)
+
+
+def _text(notebook: nbformat.NotebookNode) -> str:
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            parts.append(data.get("text/markdown", "") + data.get("text/html", "") + output.get("text", ""))
+    return "\n".join(parts)
+
+
+def test_the_notebooks_exist_in_reading_order():
+    names = [path.stem for path in NOTEBOOKS]
+    assert names == ["01-staffing", "02-history", "03-channels", "04-aftermath", "05-brief"]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+def test_notebooks_are_committed_without_outputs_and_declare_the_parameters(notebook):
+    content = nbformat.read(notebook, as_version=4)
+    for cell in content.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, f"{notebook.name} has outputs"
+    declared = papermill.inspect_notebook(str(notebook))
+    assert list(declared) == list(PARAMETERS)
+    for name, (kind, default, _meaning) in PARAMETERS.items():
+        assert declared[name]["inferred_type_name"] == kind.__name__
+        assert json.loads(declared[name]["default"]) == default
+        assert declared[name]["help"], f"{name} has no comment in {notebook.name}"
+
+
+@pytest.mark.parametrize("set_name", list(PARAMETER_SETS))
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.stem)
+def test_notebook_runs_and_saves_its_figures(notebook, set_name, tmp_path):
+    executed = _execute(notebook, tmp_path, **PARAMETER_SETS[set_name])
+    text = _text(executed)
+    assert "Traceback" not in text
+    figures = list((tmp_path / "figures").glob("*.png")) if (tmp_path / "figures").exists() else []
+    shown = text.count('<figure class="chart"')
+    assert len(figures) == shown
+    assert all(path.name.startswith(notebook.stem) for path in figures)
+    for figure in figures:
+        assert figure.with_suffix(".svg").exists()
+    assert 'alt="' in text or shown == 0
+
+
+def test_staffing_numbers_for_the_full_record_and_as_the_source_saw_it(tmp_path):
+    notebook = paths.NOTEBOOKS_DIR / "01-staffing.ipynb"
+    full = _text(_execute(notebook, tmp_path / "full"))
+    assert "the cap was 30" in full and "the cap was 20" in full and "the cap was 10" in full
+    assert "With a cap of zero the mission no longer works." in full
+    assert "8 accreditations withdrawn" in full and "2 vacant posts abolished" in full
+    then = _text(_execute(notebook, tmp_path / "then", as_of="2021-10-19", period_end="2021-10-19"))
+    assert "the cap was 10" in then
+    assert "cap of zero" not in then
+    assert "at most 10 people" in then
+
+
+def test_channels_on_the_day_the_source_was_published(tmp_path):
+    notebook = paths.NOTEBOOKS_DIR / "03-channels.ipynb"
+    then = _text(_execute(notebook, tmp_path, as_of="2021-10-19", period_end="2021-10-19"))
+    assert "On 19 October 2021" in then
+    # The mission was suspended only on 1 November 2021.
+    assert "Russia&#x27;s mission to NATO" in then or "Russia's mission to NATO" in then
+
+
+def test_figures_of_two_parameter_sets_do_not_overwrite_each_other(tmp_path):
+    notebook = paths.NOTEBOOKS_DIR / "01-staffing.ipynb"
+    _execute(notebook, tmp_path)
+    _execute(notebook, tmp_path, as_of="2021-10-19", period_end="2021-10-19")
+    assert len(list((tmp_path / "figures").glob("*.png"))) == 2
+
+
+@pytest.mark.parametrize(
+    ("parameters", "words"),
+    [
+        ({"colour": "red"}, ["Unknown parameter colour", "period_start (str)"]),
+        ({"as_of": 20211019}, ["as_of must be str"]),
+        ({"period_start": "2020-01-01", "period_end": "2019-01-01"}, ["is before period_start"]),
+        ({"as_of": "1985-01-01", "period_start": "1980-01-01"}, ["before the data begin"]),
+        ({"data_dir": "/no/such/folder"}, ["does not exist"]),
+    ],
+    ids=["unknown-name", "wrong-type", "end-before-start", "as-of-before-data", "missing-data-dir"],
+)
+def test_bad_parameters_stop_the_run_in_its_first_cells_with_one_sentence(parameters, words, tmp_path):
+    notebook = paths.NOTEBOOKS_DIR / "02-history.ipynb"
+    with pytest.raises(papermill.PapermillExecutionError) as caught:
+        _execute(notebook, tmp_path, **parameters)
+    error = caught.value
+    assert error.ename == "ParameterError"
+    for word in words:
+        assert word in error.evalue
+    executed = nbformat.read(tmp_path / "02-history.out.ipynb", as_version=4)
+    failing = [cell for cell in executed.cells if any(o.get("output_type") == "error" for o in cell.get("outputs", []))]
+    assert len(failing) == 1
+    assert "start_report" in failing[0].source
+    (output,) = [o for o in failing[0].outputs if o.output_type == "error"]
+    assert len(output.traceback) == 1, "a parameter error is one sentence, not a traceback"
