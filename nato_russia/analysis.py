@@ -14,6 +14,8 @@ import pandas as pd
 from nato_russia.data import Dataset
 
 RUSSIA_MISSION = "russia_mission_to_nato"
+# The DW explainer the report starts from; its own figures are kept in the data as its claims.
+ARTICLE_SOURCE = "dw_sheyko_2021"
 CONTACT_CATEGORIES = ("meeting", "contact")
 # How long a date of each precision may stand for: the span drawn on a chart.
 PRECISION_SPANS = {
@@ -75,9 +77,11 @@ def events_between(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
 def staffing_steps(data: Dataset, body_id: str = RUSSIA_MISSION) -> pd.DataFrame:
     """The size of a mission over time: the staff in post before any cap, then each cap, oldest first.
 
-    Only the project's checked figures (not the article's rounder claims, graded unverified) set a step.
+    Only the checked records set a step; the article's rounder figures ("up to 30 until 2018") stay in the
+    data as its claims but would double the steps here.
     """
-    rows = data.staffing[(data.staffing["body_id"] == body_id) & (data.staffing["confidence"] != "unverified")]
+    staffing = data.staffing
+    rows = staffing[(staffing["body_id"] == body_id) & (staffing["source_id"] != ARTICLE_SOURCE)]
     caps = rows[rows["measure"] == "staff_cap"]
     first_cap = caps["effective_date"].min()
     before = rows[(rows["measure"] == "staff_in_post") & (rows["effective_date"] <= first_cap)]
@@ -148,6 +152,7 @@ def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     last_contact = (
         contacts.sort_values("event_date").groupby("channel_id", observed=True).tail(1).set_index("channel_id")
     )
+    status_sources = data.events.set_index("event_id")["source_id"].to_dict()
     rows = []
     for channel in data.channels.sort_values("display_order").itertuples():
         status = current.loc[channel.channel_id] if channel.channel_id in current.index else None
@@ -164,6 +169,8 @@ def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "last_contact_precision": None if contact is None else contact["date_precision"],
                 "last_contact_title": None if contact is None else contact["title"],
                 "last_contact_confidence": None if contact is None else contact["confidence"],
+                "last_contact_source_id": None if contact is None else contact["source_id"],
+                "status_source_id": None if status is None else status_sources.get(status["start_event_id"]),
                 "days_silent": None if contact is None else int((cutoff - contact["event_date"]).days),
             }
         )
@@ -205,6 +212,7 @@ def presence(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "since": format_date(
                     status.at[channel.channel_id, "since"], status.at[channel.channel_id, "since_precision"]
                 ),
+                "source": status.at[channel.channel_id, "status_source_id"],
             }
         )
     return pd.DataFrame(rows)
@@ -266,6 +274,7 @@ def milestone_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame
             "date": _readable(marks, "event_date", "date_precision"),
             "event": marks["title"],
             "grade": marks["confidence"].astype(str),
+            "source": marks["source_id"],
         }
     )
 
@@ -287,6 +296,8 @@ def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
             "days silent": status["days_silent"],
             "grade of status": status["status_confidence"].astype(object).fillna("—"),
             "grade of contact": status["last_contact_confidence"].astype(object).fillna("—"),
+            "source of status": status["status_source_id"],
+            "source of contact": status["last_contact_source_id"],
         }
     )
 
@@ -302,11 +313,3 @@ def event_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
             "source": events["source_id"],
         }
     )
-
-
-def presence_sources(data: Dataset) -> set[str]:
-    """Sources of the events that open and close the missions and offices."""
-    kinds = data.channels[data.channels["channel_kind"].isin(["mission", "office"])]["channel_id"]
-    periods = data.channel_periods[data.channel_periods["channel_id"].isin(kinds)]
-    bounds = set(periods["start_event_id"]) | set(periods["end_event_id"].dropna())
-    return sources_of(data.events[data.events["event_id"].isin(bounds)])

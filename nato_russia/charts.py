@@ -11,12 +11,14 @@ claims only the DW article makes are drawn hollow and labelled as the article's.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
 
 matplotlib.use("Agg")  # charts are saved and embedded, never shown in a window
 import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
@@ -39,6 +41,8 @@ STATUS_COLOURS = {"open": BLUE, "suspended": ORANGE, "closed": GREY}
 # A grade below H is drawn fainter, so the eye weighs it less.
 CONFIDENCE_ALPHA = {"H": 1.0, "M": 0.55, "L": 0.35, "unverified": 0.35}
 WIDTH_IN = 7.2  # fits A4 text width at 100 %
+# Characters per line that fit WIDTH_IN: titles at 11 pt bold, source lines at 7 pt.
+TITLE_CHARS, SOURCE_CHARS = 78, 135
 
 plt.rcParams.update(
     {
@@ -74,15 +78,26 @@ class Chart:
 def _source_line(figure: plt.Figure, data: Dataset, source_ids: set[str], parameters: ReportParameters) -> None:
     publishers = sorted(set(data.sources[data.sources["source_id"].isin(source_ids)]["publisher"]))
     shown = ", ".join(publishers[:4]) + (f" and {len(publishers) - 4} more" if len(publishers) > 4 else "")
+    line = f"Source: {shown}; compiled in the NATO–Russia dataset. Data as of {parameters.as_of:%-d %b %Y}."
     figure.text(
         0.01,
         -0.01,
-        f"Source: {shown}; compiled in the NATO–Russia dataset. Data as of {parameters.as_of:%-d %b %Y}.",
+        textwrap.fill(line, SOURCE_CHARS),
         fontsize=7,
         color="#555555",
         ha="left",
         va="top",
     )
+
+
+def _title(axis, text: str) -> None:
+    """A finding as the title, wrapped so it never runs past the figure."""
+    # A figure-level title starts at the figure's left edge, not after the lane labels, so it has the full width.
+    axis.figure.suptitle(textwrap.fill(text, TITLE_CHARS), x=0.01, ha="left", fontsize=11, fontweight="bold")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _date_axis(axis, start: dt.date, end: dt.date) -> None:
@@ -107,69 +122,81 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     figure, axis = plt.subplots(figsize=(WIDTH_IN, 3.6), layout="constrained")
     if steps.empty:
         axis.text(0.5, 0.5, "No staffing figure is known by the as-of date", ha="center", transform=axis.transAxes)
-        title = "No figure on the mission's size is known yet"
-    else:
-        dates = list(steps["effective_date"]) + [end]
-        counts = list(steps["staff_count"].astype(int))
-        for (start, stop), count, row in zip(zip(dates[:-1], dates[1:]), counts, steps.itertuples()):
-            style = dict(color=BLUE, linewidth=2.4, solid_capstyle="butt")
-            if row.is_approximate:
-                style.update(linestyle=(0, (2, 1.5)), linewidth=1.8)
-            axis.plot([start, stop], [count, count], **style)
-        for previous, row in zip(counts[:-1], steps.iloc[1:].itertuples()):
-            axis.plot([row.effective_date, row.effective_date], [previous, row.staff_count], color=BLUE, linewidth=1.2)
-        for number, row in enumerate(steps.itertuples()):
-            cut = cuts[cuts["event_id"] == row.event_id]
-            label = f"about {row.staff_count} in post" if row.is_approximate else f"cap {row.staff_count}"
-            if len(cut):
-                extras = [
-                    f"{int(cut[measure].iloc[0])} {word}"
-                    for measure, word in (
-                        ("staff_expelled", "expelled"),
-                        ("accreditations_refused", "refused"),
-                        ("posts_abolished", "posts abolished"),
-                    )
-                    if int(cut[measure].iloc[0])
-                ]
-                label += "\n" + ", ".join(extras)
-            label = f"{analysis.format_date(row.effective_date, row.date_precision)}: {label}"
-            offset_y = 10 if number % 2 == 0 else 22
-            axis.annotate(
-                label,
-                (row.effective_date, row.staff_count),
-                xytext=(4, offset_y),
-                textcoords="offset points",
-                fontsize=7.5,
-                color=INK,
-                arrowprops=dict(arrowstyle="-", color="#888888", linewidth=0.6),
-            )
-        first = steps.iloc[0]
-        last = steps.iloc[-1]
-        title = (
-            f"Russia's mission to NATO: from about {first.staff_count} staff to a cap of {last.staff_count}"
-            if first.is_approximate
-            else f"Russia's mission to NATO: cap cut to {last.staff_count}"
+        _date_axis(axis, parameters.period_start, parameters.shown_end)
+        _title(axis, "No figure on the size of Russia's mission to NATO is known yet")
+        _source_line(figure, data, set(), parameters)
+        return Chart(figure, "staffing", "An empty chart: no staffing figure is known by the as-of date.", "", set())
+    before = steps[steps["is_approximate"]]
+    caps = steps[~steps["is_approximate"]]
+    axis_start = max(pd.Timestamp(parameters.period_start), steps["effective_date"].min() - pd.DateOffset(years=1))
+    if len(before) and len(caps):
+        level = int(before["staff_count"].iloc[0])
+        first_cap = caps["effective_date"].iloc[0]
+        axis.plot([axis_start, first_cap], [level, level], color=BLUE, linewidth=1.6, linestyle=(0, (3, 2)))
+        axis.plot([first_cap, first_cap], [level, caps["staff_count"].iloc[0]], color=BLUE, linewidth=1.0)
+        axis.annotate(
+            f"about {level} in post\nbefore the cap",
+            (axis_start, level),
+            xytext=(2, 6),
+            textcoords="offset points",
+            fontsize=7.5,
+            color=INK,
         )
-        axis.set_ylim(0, max(counts) * 1.45)
-    start = max(parameters.period_start, (steps["effective_date"].min() - pd.DateOffset(years=1)).date())
-    if start >= parameters.shown_end:
-        start = parameters.period_start
-    _date_axis(axis, start, parameters.shown_end)
-    axis.set_ylabel("people (authorised cap)")
-    axis.set_title(title)
-    source_ids = analysis.sources_of(steps, data.staffing[data.staffing["body_id"] == analysis.RUSSIA_MISSION])
+    dates = list(caps["effective_date"]) + [end]
+    counts = list(caps["staff_count"].astype(int))
+    axis.step(dates, counts + counts[-1:], where="post", color=BLUE, linewidth=2.4)
+    for number, row in enumerate(caps.itertuples()):
+        cut = cuts[cuts["event_id"] == row.event_id]
+        label = "mission suspended (cap 0)" if row.staff_count == 0 else f"cap {row.staff_count}"
+        if len(cut):
+            parts = [
+                f"{int(cut[measure].iloc[0])} {word}"
+                for measure, word in (
+                    ("staff_expelled", "expelled"),
+                    ("accreditations_refused", "refused"),
+                    ("posts_abolished", "posts abolished"),
+                )
+                if int(cut[measure].iloc[0])
+            ]
+            label += "\n" + ", ".join(parts)
+        axis.annotate(
+            f"{analysis.format_date(row.effective_date, row.date_precision)}: {label}",
+            (row.effective_date, row.staff_count),
+            xytext=(6, 8 if number % 2 == 0 else 20),
+            textcoords="offset points",
+            fontsize=7.5,
+            color=INK,
+            arrowprops=dict(arrowstyle="-", color="#888888", linewidth=0.6),
+        )
+    last = caps.iloc[-1] if len(caps) else steps.iloc[-1]
+    first = steps.iloc[0]
+    opening = f"about {first.staff_count} staff" if first.is_approximate else f"a cap of {first.staff_count}"
+    closing = (
+        f"none from {analysis.format_date(last.effective_date, last.date_precision)}"
+        if last.staff_count == 0
+        else f"a cap of {last.staff_count}"
+    )
+    _title(axis, f"Russia's mission to NATO: from {opening} to {closing}")
+    axis.set_ylim(0, max(steps["staff_count"].astype(int)) * 1.35)
+    _date_axis(axis, axis_start.date(), parameters.shown_end)
+    axis.set_ylabel("people")
+    source_ids = analysis.sources_of(steps) | analysis.sources_of(
+        data.staffing[data.staffing["event_id"].isin(cuts["event_id"])]
+    )
     _source_line(figure, data, source_ids, parameters)
     alt = (
         "Step chart of the authorised size of Russia's mission to NATO: "
         + ", ".join(
-            f"{row.staff_count} from {analysis.format_date(row.effective_date, row.date_precision)}"
+            f"{'about ' if row.is_approximate else 'cap '}{row.staff_count} from "
+            f"{analysis.format_date(row.effective_date, row.date_precision)}"
             for row in steps.itertuples()
         )
         + "."
     )
     caption = (
         "Authorised size of Russia's mission to NATO. The dashed line is the approximate staff in post before "
-        "NATO capped partner delegations in 2015; each step is a NATO or Russian decision."
+        "NATO capped partner delegations in 2015; each step is a NATO or Russian decision, with the "
+        "expulsions that came with it."
     )
     return Chart(figure, "staffing", alt, caption, source_ids)
 
@@ -184,8 +211,12 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
     periods = data.channel_periods
     shown_channels = channels[channels["channel_id"].isin(periods["channel_id"])]
     lanes = {channel_id: index for index, channel_id in enumerate(shown_channels["channel_id"])}
-    height = 1.2 + 0.34 * len(lanes)
-    figure, axis = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
+    height = 1.6 + 0.34 * len(lanes)
+    # The key gets its own row of the layout, so it can never overlap the lanes or the source line.
+    figure, (axis, key) = plt.subplots(
+        2, 1, figsize=(WIDTH_IN, height), height_ratios=[len(lanes) + 2, 1.2], layout="constrained"
+    )
+    key.axis("off")
     end_ts = pd.Timestamp(end)
     for period in periods.itertuples():
         lane = lanes[period.channel_id]
@@ -193,9 +224,11 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
         fuzzy_start, fuzzy_stop = analysis.date_span(period.start_date, period.start_precision)
         colour = STATUS_COLOURS[period.status]
         alpha = CONFIDENCE_ALPHA[period.confidence]
+        # A closed channel is drawn as a thin rule: it is gone, and should not weigh like a live one.
+        half = 0.08 if period.status == "closed" else 0.32
         axis.broken_barh(
             [(mdates.date2num(fuzzy_stop), mdates.date2num(period_end) - mdates.date2num(fuzzy_stop))],
-            (lane - 0.32, 0.64),
+            (lane - half, 2 * half),
             facecolors=colour,
             alpha=alpha,
             edgecolor="none",
@@ -203,7 +236,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
         # The stretch in which an imprecise start may lie is drawn hatched, not solid.
         axis.broken_barh(
             [(mdates.date2num(fuzzy_start), mdates.date2num(fuzzy_stop) - mdates.date2num(fuzzy_start))],
-            (lane - 0.32, 0.64),
+            (lane - half, 2 * half),
             facecolors="white",
             edgecolor=colour,
             hatch="////" if period.start_precision != "day" else None,
@@ -218,23 +251,33 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
     marks = analysis.milestones(data, start, end)
     for row in marks.itertuples():
         axis.axvline(row.event_date, color="#666666", linewidth=0.5, linestyle=":", zorder=0)
+    # Milestones closer than 1/40 of the window share one label ("14–18"), so no number hides another.
+    closeness = pd.Timedelta(days=max((end - start).days / 40, 1))
+    groups: list[list] = []
+    for row in marks.itertuples():
+        if groups and row.event_date - groups[-1][0].event_date < closeness:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    for index, group in enumerate(groups):
+        label = str(group[0].number) if len(group) == 1 else f"{group[0].number}–{group[-1].number}"
         axis.annotate(
-            str(row.number),
-            (row.event_date, -0.75 - 0.55 * (row.number % 2)),
-            ha="center",
+            label,
+            (group[0].event_date, -0.75 - 0.55 * (index % 2)),
+            ha="left" if len(group) > 1 else "center",
             va="center",
             fontsize=6.5,
             color="white",
-            bbox=dict(boxstyle="circle,pad=0.25", facecolor=INK, edgecolor="none"),
+            bbox=dict(boxstyle="round,pad=0.25", facecolor=INK, edgecolor="none"),
             annotation_clip=False,
         )
     axis.set_ylim(len(lanes) - 0.5, -1.6)
     legend = [Patch(facecolor=colour, label=status) for status, colour in STATUS_COLOURS.items()]
     legend.append(Patch(facecolor="white", edgecolor=INK, hatch="////", label="start known only to month/year"))
     legend.append(Patch(facecolor=BLUE, alpha=0.45, label="fainter: graded M or lower"))
-    axis.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=5, fontsize=7, frameon=False)
+    key.legend(handles=legend, loc="center", ncol=3, fontsize=7, frameon=False)
     open_now = channel_status_counts(data, end)
-    axis.set_title(f"Of {len(lanes)} channels between NATO and Russia, {open_now} still open on {end:%-d %b %Y}")
+    _title(axis, f"Of {len(lanes)} channels between NATO and Russia, {open_now} still open on {end:%-d %b %Y}")
     source_ids = analysis.sources_of(data.events[data.events["event_id"].isin(periods["start_event_id"])], marks)
     _source_line(figure, data, source_ids, parameters)
     alt = (
@@ -242,8 +285,9 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
         f"was open, suspended or closed; {open_now} remain open on {end:%-d %B %Y}."
     )
     caption = (
-        "Channels of cooperation and contact, by status. Numbered circles mark the key events listed in the table "
-        "below. A hatched start means the date is known only to the month or year; fainter bars rest on weaker evidence."
+        "Channels of cooperation and contact, by status. Numbered circles mark the key events listed in the "
+        "table below. A hatched start means the date is known only to the month or year; fainter bars rest on "
+        "weaker evidence."
     )
     return Chart(figure, "swimlanes", alt, caption, source_ids)
 
@@ -270,8 +314,8 @@ def plot_nrc_meetings(
     quiet = [str(year) for year, value in counts.items() if value == 0]
     title = f"NATO–Russia Council meetings: {counts.sum()} from {first_year} to {last_year}"
     if quiet:
-        title += f", none in {', '.join(quiet)}"
-    axis.set_title(title)
+        title += f", none in {_and(quiet)}"
+    _title(axis, title)
     meetings = data.events[(data.events["channel_id"] == "nrc") & (data.events["category"] == "meeting")]
     source_ids = analysis.sources_of(meetings[meetings["event_date"].dt.year.between(first_year, last_year)])
     _source_line(figure, data, source_ids, parameters)
@@ -308,12 +352,13 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     longest = int(status["days_silent"].max()) if len(status) else 1
     axis.set_xlim(0, longest * 1.75)
     axis.set_xlabel(f"days without a known meeting or contact, to {as_of:%-d %b %Y}")
+    axis.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     quietest = status.iloc[0] if len(status) else None
     title = "Days since the last known contact on each channel"
     if quietest is not None:
         freshest = status.sort_values("days_silent").iloc[0]
         title = f"The most recent known contact, on the {freshest['channel']}, is {freshest['days_silent']:,} days old"
-    axis.set_title(title)
+    _title(axis, title)
     contacts = data.events[data.events["category"].isin(analysis.CONTACT_CATEGORIES)]
     source_ids = analysis.sources_of(contacts)
     _source_line(figure, data, source_ids, parameters)
@@ -324,7 +369,8 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     )
     caption = (
         "Silence on each channel: days from the last known meeting or contact to the as-of date. Bar colour is "
-        "the channel's status (blue open, orange suspended, grey closed); fainter bars rest on weaker evidence."
+        "the channel's status (blue open, orange suspended, grey closed); fainter bars rest on weaker evidence. "
+        "Channels with no recorded contact are left out; the table lists them."
     )
     return Chart(figure, "channel-silence", alt, caption, source_ids)
 
@@ -353,7 +399,7 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     axis.set_xlim(-1.4, 4.2)
     axis.set_ylim(max(len(events) - 0.5, 0.5), -0.8)
     axis.axis("off")
-    axis.set_title(f"{len(events)} events from {start:%b %Y} to {end:%b %Y}")
+    _title(axis, f"{len(events)} events from {start:%b %Y} to {end:%b %Y}")
     source_ids = analysis.sources_of(events)
     _source_line(figure, data, source_ids, parameters)
     alt = (

@@ -51,11 +51,13 @@ class ReportRun:
 
         plt.close(chart.figure)
 
-    def show_table(self, table: pd.DataFrame, caption: str, source_ids: set[str] = frozenset()) -> None:
-        """Display a table with a caption, no index, and dates written as dates."""
+    def show_table(self, table: pd.DataFrame, caption: str) -> None:
+        """Display a table with a caption and no index; the ids in its source columns join the source list."""
         from IPython.display import HTML, display
 
-        self.shown_sources.update(source_ids)
+        for column in table.columns:
+            if str(column).startswith("source"):
+                self.shown_sources.update(table[column].dropna())
         display(HTML(table_html(table, caption)))
 
     def say(self, markdown: str) -> None:

@@ -1,0 +1,460 @@
+"""Tests of the report build (nato_russia.build).
+
+Fast tests check parameter validation and the HTML post-processing without a kernel. Tests
+marked e2e run real builds of small fixture notebooks (tests/build_fixtures/) into a temporary
+reports folder: publishing, skipping, rebuilding, failures, the lock and interruption. One
+builds a real variant from notebooks/ when those notebooks exist.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nato_russia import paths
+from nato_russia.build import render
+from nato_russia.build.__main__ import main
+from nato_russia.build.lock import BuildLock
+from nato_russia.build.variants import VariantError, load_variants
+
+FIXTURES = Path(__file__).parent / "build_fixtures"
+OK_NB = FIXTURES / "ok.ipynb"
+FAIL_NB = FIXTURES / "fail.ipynb"
+SLOW_NB = FIXTURES / "slow.ipynb"
+VALID = "period_start: str, period_end: str, as_of: str, data_dir: str"
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def write_variants(path: Path, variants: list[dict], settings: dict | None = None) -> Path:
+    doc = {"variants": variants}
+    if settings:
+        doc["settings"] = settings
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def variant(name: str, notebook: Path = OK_NB, **params) -> dict:
+    return {"name": name, "title": f"Fixture report {name}", "notebooks": [str(notebook)], "parameters": params}
+
+
+@pytest.fixture
+def fixture_data(tmp_path: Path) -> Path:
+    """A private copy of the fixture data package, safe to edit."""
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "data", target)
+    return target
+
+
+def build(variants_file: Path, reports: Path, *extra: str) -> int:
+    """Run the build in-process (workers are forked from the test process)."""
+    return main(["--variants", str(variants_file), "--reports-dir", str(reports), "--no-live", *extra])
+
+
+def manifest(reports: Path) -> dict:
+    return json.loads((reports / "manifest.json").read_text())
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class OutsideRefs(HTMLParser):
+    """Collects every resource reference (not hyperlink) that points at a host, and every script."""
+
+    RESOURCE_ATTRS = {
+        "script": "src",
+        "link": "href",
+        "img": "src",
+        "iframe": "src",
+        "source": "src",
+        "video": "src",
+        "audio": "src",
+        "embed": "src",
+        "object": "data",
+    }
+
+    def __init__(self):
+        super().__init__()
+        self.outside: list[str] = []
+        self.scripts = 0
+        self.images: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script":
+            self.scripts += 1
+        if tag == "img":
+            self.images.append(attrs)
+        value = attrs.get(self.RESOURCE_ATTRS.get(tag, ""), "") or ""
+        if value.startswith(("http://", "https://", "//")):
+            self.outside.append(f"<{tag}> {value}")
+
+
+def check_html(text: str, title: str) -> OutsideRefs:
+    """Assertions every published report must pass; returns the parsed references."""
+    refs = OutsideRefs()
+    refs.feed(text)
+    assert refs.outside == [], f"report loads from outside hosts: {refs.outside}"
+    assert refs.scripts == 0, "report contains <script>"
+    assert "url(http" not in text and "@import" not in text
+    assert title in text
+    for bad in ("Traceback", "In&nbsp;[", "In [", "period_start =", "injected-parameters", 'jp-InputPrompt">In'):
+        assert bad not in text, f"report contains {bad!r}"
+    assert '<nav class="toc"' in text
+    for img in refs.images:
+        assert img.get("src", "").startswith("data:image/"), f"image not embedded: {img.get('src', '')[:60]}"
+    return refs
+
+
+def check_pdf(path: Path, *needles: str) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    assert len(reader.pages) >= 1
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    for needle in needles:
+        assert needle in " ".join(text.split()), f"{needle!r} not in the PDF text"
+    assert "Traceback" not in text and "period_start =" not in text
+    assert f"page 1 of {len(reader.pages)}" in text
+    assert sum(len(page.images) for page in reader.pages) >= 1, "no image in the PDF"
+    return text
+
+
+def kernel_pids_under(root_pid: int) -> set[int]:
+    """ipykernel processes descended from `root_pid` (found through /proc parent links)."""
+    parents, cmdlines = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_bytes()
+                parents[int(entry)] = int(stat[stat.rfind(b")") + 2 :].split()[1])
+                cmdlines[int(entry)] = Path(f"/proc/{entry}/cmdline").read_bytes()
+            except OSError:
+                continue
+    found = set()
+    for pid, cmd in cmdlines.items():
+        if b"ipykernel" not in cmd:
+            continue
+        p = pid
+        while p > 1:
+            p = parents.get(p, 1)
+            if p == root_pid:
+                found.add(pid)
+                break
+    return found
+
+
+def stray_kernels() -> list[int]:
+    """ipykernel processes whose parent (JPY_PARENT_PID) is gone: kernels a build failed to kill."""
+    stray = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if b"ipykernel" not in Path(f"/proc/{entry}/cmdline").read_bytes() or not alive(int(entry)):
+                continue
+            env = dict(v.split(b"=", 1) for v in Path(f"/proc/{entry}/environ").read_bytes().split(b"\0") if b"=" in v)
+        except OSError:
+            continue
+        parent = env.get(b"JPY_PARENT_PID")
+        if parent is None or not alive(int(parent)):
+            stray.append(int(entry))
+    return stray
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2] != "Z"
+
+
+# ------------------------------------------------------------------- validation (no kernel)
+
+
+def test_unknown_parameter_is_refused_with_the_valid_list(tmp_path):
+    f = write_variants(tmp_path / "v.yaml", [variant("x", colour="red")])
+    with pytest.raises(VariantError) as err:
+        load_variants(f)
+    message = str(err.value)
+    assert "unknown parameter 'colour'" in message
+    assert VALID in message
+
+
+def test_wrong_type_is_refused(tmp_path):
+    f = write_variants(tmp_path / "v.yaml", [variant("x", as_of=2021)])
+    with pytest.raises(VariantError, match=r"as_of must be str, got int 2021.*Valid parameters: " + VALID):
+        load_variants(f)
+
+
+@pytest.mark.parametrize("bad", ["2021-13-45", "19.10.2021", "yesterday"])
+def test_bad_date_is_refused(tmp_path, bad):
+    f = write_variants(tmp_path / "v.yaml", [variant("x", as_of=bad)])
+    with pytest.raises(VariantError, match=r"as_of=.* is not a date \(YYYY-MM-DD\)"):
+        load_variants(f)
+
+
+def test_period_start_after_end_is_refused(tmp_path):
+    f = write_variants(tmp_path / "v.yaml", [variant("x", period_start="2020-01-01", period_end="2019-01-01")])
+    with pytest.raises(VariantError, match="after period_end"):
+        load_variants(f)
+
+
+def test_build_owned_parameter_is_refused(tmp_path):
+    f = write_variants(tmp_path / "v.yaml", [variant("x", figures_dir="/tmp")])
+    with pytest.raises(VariantError, match="figures_dir is set by the build"):
+        load_variants(f)
+
+
+def test_parameters_hidden_from_papermill_are_still_declared(tmp_path):
+    """papermill skips lines with two '=' (its comment says 'blank = …'); data_dir must still count."""
+    variants, _ = load_variants(write_variants(tmp_path / "v.yaml", [variant("x", data_dir="/somewhere")]))
+    declared = variants[0].declared
+    assert set(declared) == {"period_start", "period_end", "as_of", "data_dir", "figures_dir"}
+    assert declared["data_dir"].type_name == "str" and declared["data_dir"].default == ""
+
+
+def test_cli_refuses_invalid_variants_before_any_kernel(tmp_path, capsys):
+    f = write_variants(tmp_path / "v.yaml", [variant("x", as_of="not-a-date")])
+    started = time.monotonic()
+    assert build(f, tmp_path / "reports") == 2
+    assert time.monotonic() - started < 5
+    assert "not a date" in capsys.readouterr().err
+    assert not (tmp_path / "reports" / "x").exists()
+
+
+def test_shipped_variants_file_declares_the_four_reports():
+    doc = yaml.safe_load(paths.VARIANTS_FILE.read_text())
+    by_name = {v["name"]: v for v in doc["variants"]}
+    assert set(by_name) == {"brief", "brief-2021-10-19", "since-2014", "analysis"}
+    assert by_name["brief-2021-10-19"]["parameters"] == {"as_of": "2021-10-19", "period_end": "2021-10-19"}
+    assert by_name["since-2014"]["parameters"] == {"period_start": "2014-01-01"}
+    assert [Path(n).name for n in by_name["analysis"]["notebooks"]] == [
+        "01-staffing.ipynb",
+        "02-history.ipynb",
+        "03-channels.ipynb",
+        "04-aftermath.ipynb",
+    ]
+    if all((paths.ROOT / n).exists() for v in by_name.values() for n in v["notebooks"]):
+        load_variants(paths.VARIANTS_FILE)  # the real notebooks accept the shipped parameters
+
+
+# ----------------------------------------------------------------- rendering (no kernel)
+
+
+def test_table_of_contents_nests_h3_under_h2():
+    body = render.add_heading_ids("<main><h2>One</h2><h3>A &amp; B</h3><h2>Two</h2><h2>One</h2></main>")
+    toc = render.table_of_contents(body)
+    assert toc.count("<li>") == 4 or toc.count("<li") == 4
+    assert '<a href="#one">One</a>' in toc and '<a href="#one-2">One</a>' in toc
+    assert "A &amp; B" in toc
+    assert toc.index("#a-b") < toc.index("#two")
+
+
+def test_prepare_hides_parameters_code_and_streams():
+    import nbformat
+
+    nb = nbformat.read(OK_NB, as_version=4)
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", name="stdout", text="chatter\n")]
+    logged = []
+    clean, title = render.prepare(nb, chapter="ok", several=False, log=logged.append)
+    assert title == "Fixture report"
+    assert not any("parameters" in c.metadata.get("tags", []) for c in clean.cells)
+    assert all(c.cell_type == "markdown" or c.outputs for c in clean.cells)
+    assert logged == ["ok [stdout] chatter"]
+    merged, _ = render.prepare(nb, chapter="ok", several=True, log=logged.append)
+    assert merged.cells[0].source.startswith("## Fixture report")
+
+
+# ---------------------------------------------------------------------- builds (kernels)
+
+
+@pytest.mark.e2e
+def test_build_publishes_skips_and_rebuilds(tmp_path, fixture_data):
+    reports = tmp_path / "reports"
+    vfile = write_variants(tmp_path / "v.yaml", [variant("fx", as_of="2021-10-19", period_end="2021-10-19")])
+    assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
+
+    out = reports / "fx"
+    assert sorted(p.name for p in out.iterdir()) == ["figures", "fx.html", "fx.ipynb", "fx.pdf"]
+    assert (out / "figures" / "fixture-series.png").stat().st_size > 1000
+    html_text = (out / "fx.html").read_text()
+    refs = check_html(html_text, "Fixture report fx")
+    assert refs.images[0]["alt"] == "A line rising to 2014 and falling to zero by 2026."
+    assert "<figcaption>Figure 1. Fixture series, 1991–2026.</figcaption>" in html_text
+    assert "Key figure: 42 events between 1991-01-01 and 2021-10-19; 2 data files." in html_text
+    assert '<a href="https://example.org/source">' in html_text  # narrative links are kept
+    assert "stdout chatter" not in html_text and "fixture warning" not in html_text
+    assert 'class="dataframe' in html_text
+    check_pdf(out / "fx.pdf", "Fixture report fx", "Key figure: 42 events", "As of 2021-10-19", "Colophon")
+
+    record = manifest(reports)["variants"]["fx"]
+    assert record["status"] == "ok"
+    good = record["published"]
+    assert good["parameters"]["as_of"] == "2021-10-19" and good["parameters"]["data_dir"] == str(fixture_data)
+    assert set(good["versions"]) == {"python", "pandas", "matplotlib", "papermill", "nbconvert", "weasyprint"}
+    assert set(good["timings"]) >= {"execute", "html", "pdf"}
+    colophon = html_text[html_text.index('<footer class="colophon">') :]
+    assert good["commit"][:12] in colophon and 'as_of="2021-10-19"' in colophon
+    assert good["data_hash"][:16] in html_text
+    index = (reports / "index.html").read_text()
+    assert 'href="fx/fx.pdf"' in index and "2021-10-19" in index
+    check_index = OutsideRefs()
+    check_index.feed(index)
+    assert check_index.outside == [] and check_index.scripts == 0
+    assert not [p for p in reports.iterdir() if p.name.startswith((".staging-", ".old-"))]
+
+    # Unchanged: skipped, fast, nothing rewritten.
+    before = snapshot(out)
+    started = time.monotonic()
+    assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
+    assert time.monotonic() - started < 4
+    assert manifest(reports)["variants"]["fx"]["status"] == "skipped"
+    assert snapshot(out) == before
+
+    # --force rebuilds.
+    assert build(vfile, reports, "--data-dir", str(fixture_data), "--force") == 0
+    forced = manifest(reports)["variants"]["fx"]
+    assert forced["status"] == "ok" and forced["published"]["built_at"] >= good["built_at"]
+    assert (out / "fx.html").read_bytes() != before["fx.html"]  # new stamp in the colophon
+
+    # A changed data file rebuilds, with a new data hash.
+    with (fixture_data / "events.csv").open("a") as fh:
+        fh.write("2022,Another row\n")
+    assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
+    changed = manifest(reports)["variants"]["fx"]
+    assert changed["status"] == "ok"
+    assert changed["published"]["data_hash"] != good["data_hash"]
+
+
+@pytest.mark.e2e
+def test_failed_variant_keeps_last_good_report(tmp_path, fixture_data):
+    reports = tmp_path / "reports"
+    vfile = tmp_path / "v.yaml"
+    write_variants(vfile, [variant("fx")])
+    assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
+    before = snapshot(reports / "fx")
+    good = manifest(reports)["variants"]["fx"]["published"]
+
+    # Same variant now runs a notebook that raises; another variant builds alongside it.
+    write_variants(vfile, [variant("fx", FAIL_NB), variant("other")])
+    assert build(vfile, reports, "--data-dir", str(fixture_data)) == 1
+    assert snapshot(reports / "fx") == before
+    assert (reports / "other" / "other.pdf").is_file()
+    kept = reports / "_failed" / "fx.ipynb"
+    assert kept.is_file() and "fixture failure: deliberate" in kept.read_text()
+    record = manifest(reports)["variants"]["fx"]
+    assert record["status"] == "failed"
+    assert record["published"] == good
+    assert "ValueError: fixture failure: deliberate" in record["failure"]["error"]
+    assert record["failure"]["failed_notebooks"] == ["_failed/fx.ipynb"]
+    assert manifest(reports)["variants"]["other"]["status"] == "ok"
+    assert not [p for p in reports.iterdir() if p.name.startswith((".staging-", ".old-"))]
+
+
+@pytest.mark.e2e
+def test_notebook_timeout_fails_the_variant_and_kills_its_kernel(tmp_path, fixture_data):
+    reports = tmp_path / "reports"
+    vfile = write_variants(tmp_path / "v.yaml", [variant("slow", SLOW_NB)])
+    started = time.monotonic()
+    assert build(vfile, reports, "--data-dir", str(fixture_data), "--cell-timeout", "3") == 1
+    assert time.monotonic() - started < 30
+    record = manifest(reports)["variants"]["slow"]
+    assert record["status"] == "failed" and "timeout" in record["failure"]["error"].lower()
+    assert not (reports / "slow").exists()
+    assert stray_kernels() == []
+
+
+def test_second_build_refuses_while_the_lock_is_held(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    vfile = write_variants(tmp_path / "v.yaml", [variant("fx")])
+    with BuildLock(reports):
+        started = time.monotonic()
+        assert build(vfile, reports) == 3
+        assert time.monotonic() - started < 5
+    err = capsys.readouterr().err
+    assert str(reports / ".build.lock") in err and f"pid {os.getpid()}" in err
+    assert not (reports / "fx").exists()
+
+
+@pytest.mark.e2e
+def test_sigterm_leaves_nothing_half_built(tmp_path, fixture_data):
+    reports = tmp_path / "reports"
+    vfile = write_variants(tmp_path / "v.yaml", [variant("slow", SLOW_NB), variant("fx")])
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nato_russia.build",
+            "--variants",
+            str(vfile),
+            "--reports-dir",
+            str(reports),
+            "--data-dir",
+            str(fixture_data),
+            "--jobs",
+            "2",
+        ],
+        cwd=paths.ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    kernels: set[int] = set()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # wait until the slow notebook's kernel is running
+        kernels |= kernel_pids_under(proc.pid)
+        staging = [p for p in reports.glob(".staging-slow-*")] if reports.exists() else []
+        if kernels and staging:
+            break
+        time.sleep(0.2)
+    assert kernels and staging, "the build never started a kernel"
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)
+    output, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 143, output
+    assert "stopped by SIGTERM" in output
+    # Checked at once: a kernel left behind would still be alive (its own parent poll takes ~1 s).
+    assert [pid for pid in kernels if alive(pid)] == []
+    assert stray_kernels() == []
+    leftovers = [p.name for p in reports.iterdir() if p.name.startswith((".staging-", ".old-"))]
+    assert leftovers == []
+    assert not (reports / "slow").exists()
+    # fx either finished before the signal (then it is complete) or was never published.
+    if (reports / "fx").exists():
+        assert (reports / "fx" / "fx.pdf").is_file()
+    # The lock is free again.
+    with BuildLock(reports):
+        pass
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(
+    not (paths.NOTEBOOKS_DIR / "05-brief.ipynb").exists(), reason="notebooks/05-brief.ipynb not written yet"
+)
+def test_real_brief_variant_builds(tmp_path, data_copy):
+    reports = tmp_path / "reports"
+    doc = yaml.safe_load(paths.VARIANTS_FILE.read_text())
+    brief = next(v for v in doc["variants"] if v["name"] == "brief-2021-10-19")
+    brief["notebooks"] = [str(paths.ROOT / n) for n in brief["notebooks"]]
+    vfile = write_variants(tmp_path / "v.yaml", [brief], doc.get("settings"))
+    assert build(vfile, reports, "--data-dir", str(data_copy)) == 0
+    out = reports / brief["name"]
+    html_text = (out / f"{brief['name']}.html").read_text()
+    check_html(html_text, brief["title"])
+    assert "<figure" in html_text and "<figcaption" in html_text
+    check_pdf(out / f"{brief['name']}.pdf", "As of 2021-10-19")
+    assert any((out / "figures").iterdir())
