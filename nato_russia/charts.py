@@ -18,8 +18,8 @@ import matplotlib
 
 matplotlib.use("Agg")  # charts are saved and embedded, never shown in a window
 import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.ticker  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 

@@ -45,8 +45,9 @@ class ReportRun:
         stem = f"{self.notebook}-{self.parameters.slug()}-{chart.name}"
         self.parameters.figures_dir.mkdir(parents=True, exist_ok=True)
         chart.figure.savefig(self.parameters.figures_dir / f"{stem}.svg")
-        chart.figure.savefig(self.parameters.figures_dir / f"{stem}.png", dpi=200)
-        display(HTML(figure_html(chart)))
+        png = png_bytes(chart)
+        (self.parameters.figures_dir / f"{stem}.png").write_bytes(png)
+        display(HTML(figure_html(chart, png)))
         import matplotlib.pyplot as plt
 
         plt.close(chart.figure)
@@ -109,11 +110,16 @@ def start_report(namespace: dict, notebook: str) -> ReportRun:
     )
 
 
-def figure_html(chart: Chart) -> str:
-    """A chart as a self-contained <figure>: embedded PNG, alt text and caption."""
+def png_bytes(chart: Chart) -> bytes:
+    """The chart as PNG at print resolution (200 dpi: sharp on A4 at full text width)."""
     buffer = io.BytesIO()
-    chart.figure.savefig(buffer, format="png", dpi=150)
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    chart.figure.savefig(buffer, format="png", dpi=200)
+    return buffer.getvalue()
+
+
+def figure_html(chart: Chart, png: bytes) -> str:
+    """A chart as a self-contained <figure>: the embedded PNG, its alt text and its caption."""
+    encoded = base64.b64encode(png).decode("ascii")
     return (
         f'<figure class="chart" id="fig-{chart.name}">'
         f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(chart.alt_text)}">'

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _execute(notebook: Path, tmp_path: Path, **parameters) -> nbformat.NotebookNode:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     figures = tmp_path / "figures"
     output = tmp_path / f"{notebook.stem}.out.ipynb"
     papermill.execute_notebook(
