@@ -59,6 +59,11 @@ def format_date(date: pd.Timestamp, precision: str) -> str:
     return f"{date.day} {date:%b %Y}"
 
 
+def join_and(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c': lists in prose and titles."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def date_span(date: pd.Timestamp, precision: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """The stretch of time a date of the given precision may mean."""
     return date, date + PRECISION_SPANS[str(precision)]
@@ -296,8 +301,9 @@ def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
             "days silent": status["days_silent"],
             "grade of status": status["status_confidence"].astype(object).fillna("—"),
             "grade of contact": status["last_contact_confidence"].astype(object).fillna("—"),
-            "source of status": status["status_source_id"],
-            "source of contact": status["last_contact_source_id"],
+            # Hidden from the printed table (too narrow for ids) but listed among the report's sources.
+            "_source_of_status": status["status_source_id"],
+            "_source_of_contact": status["last_contact_source_id"],
         }
     )
 

@@ -96,10 +96,6 @@ def _title(axis, text: str) -> None:
     axis.figure.suptitle(textwrap.fill(text, TITLE_CHARS), x=0.01, ha="left", fontsize=11, fontweight="bold")
 
 
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _date_axis(axis, start: dt.date, end: dt.date) -> None:
     axis.set_xlim(pd.Timestamp(start), pd.Timestamp(end))
     years = (end - start).days / 365.25
@@ -314,7 +310,7 @@ def plot_nrc_meetings(
     quiet = [str(year) for year, value in counts.items() if value == 0]
     title = f"NATO–Russia Council meetings: {counts.sum()} from {first_year} to {last_year}"
     if quiet:
-        title += f", none in {_and(quiet)}"
+        title += f", none in {analysis.join_and(quiet)}"
     _title(axis, title)
     meetings = data.events[(data.events["channel_id"] == "nrc") & (data.events["category"] == "meeting")]
     source_ids = analysis.sources_of(meetings[meetings["event_date"].dt.year.between(first_year, last_year)])
@@ -324,9 +320,8 @@ def plot_nrc_meetings(
         + ", ".join(f"{year} {value}" for year, value in counts.items())
         + "."
     )
-    caption = (
-        f"Meetings of the NATO–Russia Council per year, {first_year}–{last_year} (most in {', '.join(peak_years)})."
-    )
+    busiest = analysis.join_and(peak_years)
+    caption = f"Meetings of the NATO–Russia Council per year, {first_year}–{last_year} (most in {busiest})."
     return Chart(figure, "nrc-meetings", alt, caption, source_ids)
 
 

@@ -62,7 +62,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     started = status[status["status"] != "not yet open"]
     open_channels = started[started["status"] == "open"]
     text = f"On {as_of:%-d %B %Y}, {len(open_channels)} of the {len(started)} channels recorded so far are open" + (
-        f": {', '.join(open_channels['channel'])}." if len(open_channels) else "."
+        f": {analysis.join_and(list(open_channels['channel']))}." if len(open_channels) else "."
     )
     contacts = status[status["last_contact"].notna()].sort_values("last_contact")
     if len(contacts):
@@ -74,10 +74,8 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
         )
     weak = started[started["status_confidence"].isin(["M", "L", "unverified"])]
     if len(weak):
-        text += (
-            f" The status of {_plural(len(weak), 'channel')} ({', '.join(weak['channel'])}) rests on evidence graded "
-            "below H."
-        )
+        names = analysis.join_and(list(weak["channel"]))
+        text += f" The status of {_plural(len(weak), 'channel')} ({names}) rests on evidence graded below H."
     return text
 
 
@@ -92,7 +90,7 @@ def nrc_findings(data: Dataset, first_year: int, last_year: int) -> str:
         f"at most {busiest} times a year"
     )
     if quiet:
-        text += f"; it did not meet at all in {', '.join(quiet)}"
+        text += f"; it did not meet at all in {analysis.join_and(quiet)}"
     return text + "."
 
 

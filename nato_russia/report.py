@@ -53,13 +53,17 @@ class ReportRun:
         plt.close(chart.figure)
 
     def show_table(self, table: pd.DataFrame, caption: str) -> None:
-        """Display a table with a caption and no index; the ids in its source columns join the source list."""
+        """Display a table with a caption and no index; the ids in its source columns join the source list.
+
+        Columns whose names start with "_" feed the source list but are not printed.
+        """
         from IPython.display import HTML, display
 
         for column in table.columns:
-            if str(column).startswith("source"):
+            if str(column).lstrip("_").startswith("source"):
                 self.shown_sources.update(table[column].dropna())
-        display(HTML(table_html(table, caption)))
+        shown = table[[column for column in table.columns if not str(column).startswith("_")]]
+        display(HTML(table_html(shown, caption)))
 
     def say(self, markdown: str) -> None:
         """Display narrative whose numbers come from the data (Markdown)."""
