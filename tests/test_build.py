@@ -219,12 +219,30 @@ def test_build_owned_parameter_is_refused(tmp_path):
         load_variants(f)
 
 
-def test_parameters_hidden_from_papermill_are_still_declared(tmp_path):
-    """papermill skips lines with two '=' (its comment says 'blank = …'); data_dir must still count."""
+def test_every_declared_parameter_is_seen(tmp_path):
+    """All five parameters count, data_dir included (papermill skips a line whose comment holds a second '=')."""
     variants, _ = load_variants(write_variants(tmp_path / "v.yaml", [variant("x", data_dir="/somewhere")]))
     declared = variants[0].declared
     assert set(declared) == {"period_start", "period_end", "as_of", "data_dir", "figures_dir"}
     assert declared["data_dir"].type_name == "str" and declared["data_dir"].default == ""
+
+
+def test_declaration_cache_gives_papermills_answer(tmp_path, monkeypatch):
+    from nato_russia.build import variants as variants_module
+
+    vfile = write_variants(tmp_path / "v.yaml", [variant("x", as_of="2021-10-19")])
+    cache = tmp_path / "cache.json"
+    fresh, _ = load_variants(vfile, cache_file=cache)
+    assert cache.is_file()
+    import papermill
+
+    monkeypatch.setattr(papermill, "inspect_notebook", lambda *a, **k: pytest.fail("cache not used"))
+    cached, _ = load_variants(vfile, cache_file=cache)
+    assert cached[0].declared == fresh[0].declared
+    # A changed notebook is inspected again.
+    changed = tmp_path / "ok.ipynb"
+    changed.write_text(OK_NB.read_text().replace("1991-01-01", "1992-01-01"))
+    assert variants_module.DeclarationCache(cache).get(changed) is None
 
 
 def test_cli_refuses_invalid_variants_before_any_kernel(tmp_path, capsys):
@@ -279,11 +297,52 @@ def test_prepare_hides_parameters_code_and_streams():
     assert merged.cells[0].source.startswith("## Fixture report")
 
 
+def test_html_export_is_self_contained_even_if_an_output_has_scripts():
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("## Section\n\nText with a [source](https://example.org/a)."),
+            new_code_cell(
+                "x",
+                outputs=[
+                    new_output(
+                        "display_data",
+                        data={
+                            "text/html": '<script src="https://cdn.example.com/plot.js"></script><p>chart</p>',
+                            "text/plain": "chart",
+                        },
+                    )
+                ],
+            ),
+            new_code_cell("y", outputs=[new_output("display_data", data={"application/javascript": "alert(1)"})]),
+        ]
+    )
+    nbformat.validate(nb)
+    stamp = render.Stamp(
+        "A title",
+        "2021-10-19",
+        {"as_of": "2021-10-19"},
+        "d" * 64,
+        "i" * 64,
+        "c" * 40,
+        "2026-01-01T00:00:00Z",
+        {"python": "3.11"},
+    )
+    text = render.to_html(nb, stamp)
+    refs = OutsideRefs()
+    refs.feed(text)
+    assert refs.outside == [] and refs.scripts == 0
+    assert '<a href="https://example.org/a">' in text and "<p>chart</p>" in text
+    assert '<a href="#section">Section</a>' in text  # the contents link to the heading
+
+
 # ---------------------------------------------------------------------- builds (kernels)
 
 
 @pytest.mark.e2e
-def test_build_publishes_skips_and_rebuilds(tmp_path, fixture_data):
+def test_build_publishes_skips_and_rebuilds(tmp_path, fixture_data, monkeypatch):
     reports = tmp_path / "reports"
     vfile = write_variants(tmp_path / "v.yaml", [variant("fx", as_of="2021-10-19", period_end="2021-10-19")])
     assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
@@ -317,11 +376,15 @@ def test_build_publishes_skips_and_rebuilds(tmp_path, fixture_data):
     assert check_index.outside == [] and check_index.scripts == 0
     assert not [p for p in reports.iterdir() if p.name.startswith((".staging-", ".old-"))]
 
-    # Unchanged: skipped, fast, nothing rewritten.
+    # Unchanged: skipped without starting a worker, fast, nothing rewritten.
     before = snapshot(out)
-    started = time.monotonic()
-    assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
-    assert time.monotonic() - started < 4
+    from nato_russia.build import runner
+
+    with monkeypatch.context() as patch:
+        patch.setattr(runner.Build, "_run_jobs", lambda *a: pytest.fail("an unchanged variant was rebuilt"))
+        started = time.monotonic()
+        assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
+        assert time.monotonic() - started < 15  # ~0.1 s idle; generous for a loaded 2-core CI
     assert manifest(reports)["variants"]["fx"]["status"] == "skipped"
     assert snapshot(out) == before
 
@@ -366,11 +429,12 @@ def test_failed_variant_keeps_last_good_report(tmp_path, fixture_data):
 
 
 @pytest.mark.e2e
-def test_notebook_timeout_fails_the_variant_and_kills_its_kernel(tmp_path, fixture_data):
+@pytest.mark.parametrize("option", ["--cell-timeout", "--notebook-timeout"])
+def test_timeout_fails_the_variant_and_kills_its_kernel(tmp_path, fixture_data, option):
     reports = tmp_path / "reports"
     vfile = write_variants(tmp_path / "v.yaml", [variant("slow", SLOW_NB)])
     started = time.monotonic()
-    assert build(vfile, reports, "--data-dir", str(fixture_data), "--cell-timeout", "3") == 1
+    assert build(vfile, reports, "--data-dir", str(fixture_data), option, "3") == 1
     assert time.monotonic() - started < 30
     record = manifest(reports)["variants"]["slow"]
     assert record["status"] == "failed" and "timeout" in record["failure"]["error"].lower()
@@ -456,5 +520,23 @@ def test_real_brief_variant_builds(tmp_path, data_copy):
     html_text = (out / f"{brief['name']}.html").read_text()
     check_html(html_text, brief["title"])
     assert "<figure" in html_text and "<figcaption" in html_text
-    check_pdf(out / f"{brief['name']}.pdf", "As of 2021-10-19")
+    # Every heading of the contents and every figure caption made it into the PDF.
+    import html as html_lib
+    import re
+
+    toc = html_text[html_text.index('<nav class="toc"') : html_text.index("</nav>")]
+    headings = [html_lib.unescape(t) for t in re.findall(r'<a href="#[^"]+">([^<]+)</a>', toc)]
+    body = html_text[html_text.index("<main") :]
+    captions = [
+        html_lib.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<figcaption>(.*?)</figcaption>", body, re.S)
+    ]
+    assert headings and captions
+    text = " ".join(check_pdf(out / f"{brief['name']}.pdf", "As of 2021-10-19").split())
+
+    def squash(s):
+        return re.sub(r"[\s\-\u00ad]+", "", s)  # PDF text may hyphenate and wrap
+
+    for needle in headings + [c.split(".")[0][:40] for c in captions]:
+        assert squash(needle) in squash(text), f"{needle!r} missing from the PDF"
     assert any((out / "figures").iterdir())
+    assert manifest(reports)["variants"][brief["name"]]["published"]["parameters"]["as_of"] == "2021-10-19"
