@@ -46,5 +46,6 @@ lab: $(INSTALLED) ## Open JupyterLab on the notebooks
 bench: $(INSTALLED) ## Benchmark the build against the naive papermill/nbconvert/weasyprint route
 	$(PY) benchmarks/bench_build.py $(ARGS)
 
-clean: ## Delete everything generated (figures, reports); the data and notebooks stay
+clean: ## Delete everything generated (figures, reports, caches); the data and notebooks stay
 	find figures reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf .cache

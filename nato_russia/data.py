@@ -115,11 +115,14 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     resources = {resource["name"]: resource for resource in descriptor["resources"]}
     for resource in resources.values():
         _check_file_basics(data_dir, resource)
-    _validate_with_frictionless(data_dir, descriptor_path, resources)
+    data_hash = hash_data(data_dir)
+    if not _already_validated(data_hash):
+        _validate_with_frictionless(data_dir, descriptor_path, resources)
+        _remember_validated(data_hash)
     frames = {name: _typed_frame(data_dir, resources[name]) for name in TABLES}
     _check_cross_field_rules(frames, resources)
     _add_derived_columns(frames)
-    return Dataset(**frames, data_dir=data_dir.resolve(), data_hash=hash_data(data_dir))
+    return Dataset(**frames, data_dir=data_dir.resolve(), data_hash=data_hash)
 
 
 def hash_data(data_dir: str | Path | None = None) -> str:
@@ -189,6 +192,29 @@ def _check_file_basics(data_dir: Path, resource: dict) -> None:
         raise DataError(
             path, "a column the descriptor does not define", line=1, field=extra[0], expected=f"only {','.join(fields)}"
         )
+
+
+def _validation_key(data_hash: str) -> str:
+    """What a validation result depends on: the data's bytes, this loader's code, the validator's version."""
+    from importlib.metadata import version
+
+    loader = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return f"{data_hash}-{loader}-frictionless{version('frictionless')}"
+
+
+def _already_validated(data_hash: str) -> bool:
+    # Importing and running Frictionless costs about 1.3 s, paid by every notebook of every report;
+    # data whose exact bytes passed before, under the same loader and validator, pass again.
+    return (paths.CACHE_DIR / "validated" / _validation_key(data_hash)).exists()
+
+
+def _remember_validated(data_hash: str) -> None:
+    try:
+        marker = paths.CACHE_DIR / "validated" / _validation_key(data_hash)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass  # a read-only checkout just validates every time
 
 
 def _validate_with_frictionless(data_dir: Path, descriptor_path: Path, resources: dict) -> None:

@@ -15,3 +15,5 @@ REPORTS_DIR = ROOT / "reports"
 PACKAGE_DIR = ROOT / "nato_russia"
 VARIANTS_FILE = ROOT / "reports.yaml"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+# Caches that only save time: deleting them changes no result.
+CACHE_DIR = ROOT / ".cache"
