@@ -200,7 +200,11 @@ def milestones(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
 
 
 def presence(data: Dataset, as_of: dt.date) -> pd.DataFrame:
-    """The missions and offices of each side: when they opened, whether they still work, staff known."""
+    """Missions and offices: Russia's at NATO, NATO's in Moscow, and NATO's offices elsewhere for comparison.
+
+    The first come from the channel lanes; the others (Kyiv, Tbilisi) are offices whose founding the
+    data record without a channel, and count as open while no closure is recorded.
+    """
     mission_channels = data.channels[data.channels["channel_kind"].isin(["mission", "office"])]
     status = channel_status(data, as_of).set_index("channel_id")
     rows = []
@@ -218,6 +222,24 @@ def presence(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                     status.at[channel.channel_id, "since"], status.at[channel.channel_id, "since_precision"]
                 ),
                 "source": status.at[channel.channel_id, "status_source_id"],
+            }
+        )
+    offices = data.entities[data.entities["entity_type"] == "office"]
+    links = data.event_entities.merge(data.events, on="event_id")
+    for office in offices.itertuples():
+        mine = links[(links["entity_id"] == office.entity_id) & links["channel_id"].isna()].sort_values("event_date")
+        founded = mine[mine["category"] == "founding"]
+        if founded.empty:
+            continue
+        closed = mine[mine["category"] == "closure"]
+        first = founded.iloc[0]
+        rows.append(
+            {
+                "office": office.canonical_name,
+                "opened": format_date(first["event_date"], first["date_precision"]),
+                "status on the as-of date": "closed" if len(closed) else "open",
+                "since": format_date(first["event_date"], first["date_precision"]),
+                "source": first["source_id"],
             }
         )
     return pd.DataFrame(rows)
