@@ -75,8 +75,13 @@ class Chart:
     source_ids: set[str]
 
 
+def source_publishers(data: Dataset, source_ids: set[str]) -> list[str]:
+    """The publishers behind a set of source ids, sorted, each once."""
+    return sorted(set(data.sources[data.sources["source_id"].isin(source_ids)]["publisher"]))
+
+
 def _source_line(figure: plt.Figure, data: Dataset, source_ids: set[str], parameters: ReportParameters) -> None:
-    publishers = sorted(set(data.sources[data.sources["source_id"].isin(source_ids)]["publisher"]))
+    publishers = source_publishers(data, source_ids)
     shown = ", ".join(publishers[:4]) + (f" and {len(publishers) - 4} more" if len(publishers) > 4 else "")
     line = f"Source: {shown}; compiled in the NATO–Russia dataset. Data as of {parameters.as_of:%-d %b %Y}."
     figure.text(

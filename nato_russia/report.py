@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nato_russia import analysis, params
-from nato_russia.charts import Chart
+from nato_russia.charts import Chart, source_publishers
 from nato_russia.data import DataError, Dataset, load_dataset
 
 # Names IPython itself puts in a notebook's namespace; anything else unknown was injected by a run.
@@ -47,7 +47,9 @@ class ReportRun:
         chart.figure.savefig(self.parameters.figures_dir / f"{stem}.svg")
         png = png_bytes(chart)
         (self.parameters.figures_dir / f"{stem}.png").write_bytes(png)
-        display(HTML(figure_html(chart, png)))
+        publishers = source_publishers(self.full_data, chart.source_ids)
+        caption = chart.caption + (f" Sources: {analysis.join_and(publishers)}." if publishers else "")
+        display(HTML(figure_html(chart, png, caption)))
         import matplotlib.pyplot as plt
 
         plt.close(chart.figure)
@@ -121,13 +123,13 @@ def png_bytes(chart: Chart) -> bytes:
     return buffer.getvalue()
 
 
-def figure_html(chart: Chart, png: bytes) -> str:
+def figure_html(chart: Chart, png: bytes, caption: str) -> str:
     """A chart as a self-contained <figure>: the embedded PNG, its alt text and its caption."""
     encoded = base64.b64encode(png).decode("ascii")
     return (
         f'<figure class="chart" id="fig-{chart.name}">'
         f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(chart.alt_text)}">'
-        f"<figcaption>{html.escape(chart.caption)}</figcaption></figure>"
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
     )
 
 

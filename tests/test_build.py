@@ -132,6 +132,28 @@ def check_pdf(path: Path, *needles: str) -> str:
     return text
 
 
+def pdf_alt_texts(path: Path) -> list[str]:
+    """The alternative texts in a tagged PDF's structure tree, in document order."""
+    from pypdf import PdfReader
+
+    found = []
+
+    def walk(node):
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        if "/Alt" in node:
+            found.append(str(node["/Alt"]))
+        kids = node.get("/K")
+        if kids is not None:
+            kids = kids.get_object()
+            for kid in kids if isinstance(kids, list) else [kids]:
+                walk(kid)
+
+    walk(PdfReader(str(path)).trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
 def kernel_pids_under(root_pid: int) -> set[int]:
     """ipykernel processes descended from `root_pid` (found through /proc parent links)."""
     parents, cmdlines = {}, {}
@@ -531,7 +553,12 @@ def test_real_brief_variant_builds(tmp_path, data_copy):
         html_lib.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<figcaption>(.*?)</figcaption>", body, re.S)
     ]
     assert headings and captions
-    text = " ".join(check_pdf(out / f"{brief['name']}.pdf", "As of 2021-10-19").split())
+    pdf = out / f"{brief['name']}.pdf"
+    text = " ".join(check_pdf(pdf, "As of 2021-10-19", "From 6 Oct 2021 the cap was 10").split())
+    assert "the cap was 0" not in text, "as of 19 October 2021 the mission had not yet closed"
+    # The charts' alt text reaches the PDF's structure tree, as it reaches the HTML.
+    alt_texts = [html_lib.unescape(a) for a in re.findall(r'<img[^>]* alt="([^"]*)"', html_text)]
+    assert alt_texts and pdf_alt_texts(pdf) == alt_texts
 
     def squash(s):
         return re.sub(r"[\s\-\u00ad]+", "", s)  # PDF text may hyphenate and wrap
