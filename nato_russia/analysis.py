@@ -256,6 +256,21 @@ def sources_of(*frames: pd.DataFrame) -> set[str]:
 BREAK_DATE = dt.date(2021, 10, 6)
 
 
+# The garbled names the brief's method note resolves, as it states them.
+NAMES_THE_METHOD_NOTE_CITES = {
+    "CHP": "NATO–Russia Council",
+    "CNR": "NATO–Russia Council",
+    "Tod Walters": "Tod D. Wolters",
+    "William Alberk": "William Alberque",
+}
+
+
+def article_date(data: Dataset) -> str:
+    """The day the source article was published, as the prose writes it."""
+    published = data.sources.set_index("source_id").at[ARTICLE_SOURCE, "published_date"]
+    return f"{published.day} {published:%B %Y}"
+
+
 def cap_sequence(data: Dataset, body_id: str = RUSSIA_MISSION) -> list[int]:
     """The checked caps on a mission's size, in date order."""
     steps = staffing_steps(data, body_id)
