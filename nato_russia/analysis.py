@@ -70,10 +70,18 @@ def date_span(date: pd.Timestamp, precision: str) -> tuple[pd.Timestamp, pd.Time
 
 
 def events_between(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Events from `start` to `end` inclusive, oldest first."""
+    """Events from `start` to `end` inclusive, oldest first.
+
+    An event known only to the month or year sorts at the end of that span: "2022" cannot be put
+    before 12 January 2022.
+    """
     events = data.events
     mask = (events["event_date"] >= pd.Timestamp(start)) & (events["event_date"] <= pd.Timestamp(end))
-    return events[mask].sort_values(["event_date", "event_id"])
+    chosen = events[mask]
+    span_ends = [
+        date_span(date, precision)[1] for date, precision in zip(chosen["event_date"], chosen["date_precision"])
+    ]
+    return chosen.assign(_order=span_ends).sort_values(["_order", "event_id"]).drop(columns="_order")
 
 
 # --- staffing ----------------------------------------------------------------------------------
@@ -147,7 +155,8 @@ def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     """Each channel's status on `as_of`, since when, its last known contact and the silence since.
 
     `data` should already be cut to `as_of`. Silence counts days from the last meeting or contact
-    on the channel to the as-of date.
+    on the channel to the as-of date; for a contact known only to the month or year it counts from
+    the end of that span, so the figure is a minimum (`silence_is_minimum`).
     """
     cutoff = pd.Timestamp(as_of)
     periods = data.channel_periods
@@ -176,12 +185,19 @@ def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "last_contact_confidence": None if contact is None else contact["confidence"],
                 "last_contact_source_id": None if contact is None else contact["source_id"],
                 "status_source_id": None if status is None else status_sources.get(status["start_event_id"]),
-                "days_silent": None if contact is None else int((cutoff - contact["event_date"]).days),
+                "days_silent": None if contact is None else _days_since(contact, cutoff),
+                "silence_is_minimum": contact is not None and contact["date_precision"] != "day",
             }
         )
     table = pd.DataFrame(rows)
     table["days_silent"] = table["days_silent"].astype("Int64")
     return table
+
+
+def _days_since(event: pd.Series, cutoff: pd.Timestamp) -> int:
+    _, span_end = date_span(event["event_date"], event["date_precision"])
+    last_possible_day = min(span_end - pd.Timedelta(days=1), cutoff)
+    return int((cutoff - last_possible_day).days)
 
 
 def nrc_meetings_per_year(data: Dataset, first_year: int, last_year: int) -> pd.Series:
@@ -221,7 +237,7 @@ def presence(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "since": format_date(
                     status.at[channel.channel_id, "since"], status.at[channel.channel_id, "since_precision"]
                 ),
-                "source": status.at[channel.channel_id, "status_source_id"],
+                "_source_id": status.at[channel.channel_id, "status_source_id"],
             }
         )
     offices = data.entities[data.entities["entity_type"] == "office"]
@@ -239,10 +255,31 @@ def presence(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "opened": format_date(first["event_date"], first["date_precision"]),
                 "status on the as-of date": "closed" if len(closed) else "open",
                 "since": format_date(first["event_date"], first["date_precision"]),
-                "source": first["source_id"],
+                "_source_id": first["source_id"],
             }
         )
-    return pd.DataFrame(rows)
+    return _with_source_labels(data, pd.DataFrame(rows))
+
+
+def source_labels(data: Dataset, source_ids: pd.Series) -> pd.Series:
+    """A short, readable citation per source id: 'TASS, 27 Mar 2018'."""
+    sources = data.sources.set_index("source_id")
+    labels = {
+        source_id: sources.at[source_id, "publisher"]
+        + (
+            ""
+            if pd.isna(sources.at[source_id, "published_date"])
+            else ", "
+            + format_date(sources.at[source_id, "published_date"], sources.at[source_id, "published_precision"])
+        )
+        for source_id in set(source_ids.dropna())
+    }
+    return source_ids.map(labels)
+
+
+def _with_source_labels(data: Dataset, table: pd.DataFrame) -> pd.DataFrame:
+    """Add a readable 'source' column beside the hidden '_source_id' one."""
+    return table.assign(source=source_labels(data, table["_source_id"]))
 
 
 def sources_of(*frames: pd.DataFrame) -> set[str]:
@@ -302,9 +339,10 @@ def staffing_table(data: Dataset) -> pd.DataFrame:
             ],
             "from": _readable(staffing, "effective_date", "date_precision"),
             "grade": staffing["confidence"].astype(str),
-            "source": staffing["source_id"],
+            "note": staffing["note"].astype(object).fillna(""),
+            "_source_id": staffing["source_id"],
         }
-    )
+    ).pipe(lambda table: _with_source_labels(data, table))
 
 
 def milestone_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -316,9 +354,9 @@ def milestone_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame
             "date": _readable(marks, "event_date", "date_precision"),
             "event": marks["title"],
             "grade": marks["confidence"].astype(str),
-            "source": marks["source_id"],
+            "_source_id": marks["source_id"],
         }
-    )
+    ).pipe(lambda table: _with_source_labels(data, table))
 
 
 def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
@@ -335,7 +373,10 @@ def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                     status["last_contact"], status["last_contact_precision"], status["last_contact_title"]
                 )
             ],
-            "days silent": status["days_silent"],
+            "days silent": [
+                "—" if pd.isna(days) else f"{'at least ' if minimum else ''}{days:,}"
+                for days, minimum in zip(status["days_silent"], status["silence_is_minimum"])
+            ],
             "grade of status": status["status_confidence"].astype(object).fillna("—"),
             "grade of contact": status["last_contact_confidence"].astype(object).fillna("—"),
             # Hidden from the printed table (too narrow for ids) but listed among the report's sources.
@@ -353,6 +394,6 @@ def event_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
             "date": _readable(events, "event_date", "date_precision"),
             "event": events["summary"],
             "grade": events["confidence"].astype(str),
-            "source": events["source_id"],
+            "_source_id": events["source_id"],
         }
-    )
+    ).pipe(lambda table: _with_source_labels(data, table))

@@ -42,12 +42,12 @@ STATUS_COLOURS = {"open": BLUE, "suspended": ORANGE, "closed": GREY}
 CONFIDENCE_ALPHA = {"H": 1.0, "M": 0.55, "L": 0.35, "unverified": 0.35}
 WIDTH_IN = 7.2  # fits A4 text width at 100 %
 # Characters per line that fit WIDTH_IN: titles at 11 pt bold, source lines at 7 pt.
-TITLE_CHARS, SOURCE_CHARS = 78, 135
+TITLE_CHARS, SOURCE_CHARS = 72, 118
 
 plt.rcParams.update(
     {
         "font.family": "DejaVu Sans",
-        "font.size": 9,
+        "font.size": 10,
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.titlelocation": "left",
@@ -88,7 +88,7 @@ def _source_line(figure: plt.Figure, data: Dataset, source_ids: set[str], parame
         0.01,
         -0.01,
         textwrap.fill(line, SOURCE_CHARS),
-        fontsize=7,
+        fontsize=8,
         color="#555555",
         ha="left",
         va="top",
@@ -140,7 +140,7 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
             (axis_start, level),
             xytext=(2, 6),
             textcoords="offset points",
-            fontsize=7.5,
+            fontsize=8.5,
             color=INK,
         )
     dates = list(caps["effective_date"]) + [end]
@@ -148,24 +148,27 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     axis.step(dates, counts + counts[-1:], where="post", color=BLUE, linewidth=2.4)
     for number, row in enumerate(caps.itertuples()):
         cut = cuts[cuts["event_id"] == row.event_id]
-        label = "mission suspended (cap 0)" if row.staff_count == 0 else f"cap {row.staff_count}"
+        label = "mission suspended by Russia" if row.staff_count == 0 else f"cap {row.staff_count}"
         if len(cut):
             parts = [
                 f"{int(cut[measure].iloc[0])} {word}"
                 for measure, word in (
-                    ("staff_expelled", "expelled"),
+                    ("staff_expelled", "accreditations withdrawn"),
                     ("accreditations_refused", "refused"),
                     ("posts_abolished", "posts abolished"),
                 )
                 if int(cut[measure].iloc[0])
             ]
             label += "\n" + ", ".join(parts)
+        # Labels in the right third of the axis point left, so they never run past the plot.
+        in_right_third = row.effective_date > axis_start + (end - axis_start) * 0.66
         axis.annotate(
             f"{analysis.format_date(row.effective_date, row.date_precision)}: {label}",
             (row.effective_date, row.staff_count),
-            xytext=(6, 8 if number % 2 == 0 else 20),
+            xytext=(-6 if in_right_third else 6, 8 if number % 2 == 0 else 22),
             textcoords="offset points",
-            fontsize=7.5,
+            ha="right" if in_right_third else "left",
+            fontsize=8.5,
             color=INK,
             arrowprops=dict(arrowstyle="-", color="#888888", linewidth=0.6),
         )
@@ -188,8 +191,8 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     alt = (
         "Step chart of the authorised size of Russia's mission to NATO: "
         + ", ".join(
-            f"{'about ' if row.is_approximate else 'cap '}{row.staff_count} from "
-            f"{analysis.format_date(row.effective_date, row.date_precision)}"
+            (f"about {row.staff_count} in post before " if row.is_approximate else f"cap {row.staff_count} from ")
+            + analysis.format_date(row.effective_date, row.date_precision)
             for row in steps.itertuples()
         )
         + "."
@@ -209,7 +212,14 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
     """One lane per channel: open, suspended or closed over time, with numbered milestones above."""
     start, end = parameters.period_start, parameters.shown_end
     channels = data.channels.sort_values("display_order")
+    # Only periods that overlap the window; a channel closed before the window opens gets no lane.
     periods = data.channel_periods
+    periods = periods[
+        (periods["start_date"] <= pd.Timestamp(end))
+        & (periods["end_date"].isna() | (periods["end_date"] >= pd.Timestamp(start)))
+    ]
+    live = periods[periods["status"] != "closed"]["channel_id"]
+    periods = periods[periods["channel_id"].isin(live) | (periods["start_date"] >= pd.Timestamp(start))]
     shown_channels = channels[channels["channel_id"].isin(periods["channel_id"])]
     lanes = {channel_id: index for index, channel_id in enumerate(shown_channels["channel_id"])}
     height = 1.6 + 0.34 * len(lanes)
@@ -223,6 +233,8 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
         lane = lanes[period.channel_id]
         period_end = end_ts if pd.isna(period.end_date) else min(period.end_date, end_ts)
         fuzzy_start, fuzzy_stop = analysis.date_span(period.start_date, period.start_precision)
+        # A period only days long in a decades-wide window still gets a visible sliver.
+        period_end = max(period_end, fuzzy_stop + (end_ts - pd.Timestamp(start)) / 150)
         colour = STATUS_COLOURS[period.status]
         alpha = CONFIDENCE_ALPHA[period.confidence]
         # A closed channel is drawn as a thin rule: it is gone, and should not weigh like a live one.
@@ -267,7 +279,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
             (group[0].event_date, -0.75 - 0.55 * (index % 2)),
             ha="left" if len(group) > 1 else "center",
             va="center",
-            fontsize=6.5,
+            fontsize=7.5,
             color="white",
             bbox=dict(boxstyle="round,pad=0.25", facecolor=INK, edgecolor="none"),
             annotation_clip=False,
@@ -276,10 +288,11 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
     legend = [Patch(facecolor=colour, label=status) for status, colour in STATUS_COLOURS.items()]
     legend.append(Patch(facecolor="white", edgecolor=INK, hatch="////", label="start known only to month/year"))
     legend.append(Patch(facecolor=BLUE, alpha=0.45, label="fainter: graded M or lower"))
-    key.legend(handles=legend, loc="center", ncol=3, fontsize=7, frameon=False)
+    key.legend(handles=legend, loc="center", ncol=3, fontsize=8, frameon=False)
     open_now = channel_status_counts(data, end)
     _title(axis, f"Of {len(lanes)} channels between NATO and Russia, {open_now} still open on {end:%-d %b %Y}")
-    source_ids = analysis.sources_of(data.events[data.events["event_id"].isin(periods["start_event_id"])], marks)
+    bounds = set(periods["start_event_id"]) | set(periods["end_event_id"].dropna())
+    source_ids = analysis.sources_of(data.events[data.events["event_id"].isin(bounds)], marks)
     _source_line(figure, data, source_ids, parameters)
     alt = (
         f"Swimlane chart of {len(lanes)} NATO–Russia channels from {start.year} to {end.year}, showing when each "
@@ -345,7 +358,8 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
         axis.barh(lane, row.days_silent, color=colour, alpha=alpha, height=0.6)
         when = analysis.format_date(row.last_contact, row.last_contact_precision)
         note = " (the article's claim)" if row.last_contact_confidence == "unverified" else ""
-        axis.text(row.days_silent, lane, f"  {row.days_silent:,} days since {when}{note}", va="center", fontsize=7.5)
+        days = f"{'at least ' if row.silence_is_minimum else ''}{row.days_silent:,} days"
+        axis.text(row.days_silent, lane, f"  {days} since {when}{note}", va="center", fontsize=8.5)
     axis.set_yticks(range(len(status)), [f"{row.channel} ({row.status})" for row in status.itertuples()])
     axis.tick_params(axis="y", length=0)
     axis.spines["left"].set_visible(False)
@@ -357,7 +371,11 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     title = "Days since the last known contact on each channel"
     if quietest is not None:
         freshest = status.sort_values("days_silent").iloc[0]
-        title = f"The most recent known contact, on the {freshest['channel']}, is {freshest['days_silent']:,} days old"
+        prefix = "at least " if freshest["silence_is_minimum"] else ""
+        title = (
+            f"The most recent known contact, on the {freshest['channel']}, "
+            f"is {prefix}{freshest['days_silent']:,} days old"
+        )
     _title(axis, title)
     contacts = data.events[data.events["category"].isin(analysis.CONTACT_CATEGORIES)]
     source_ids = analysis.sources_of(contacts)
@@ -378,38 +396,61 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
 # --- 4. what happened next ---------------------------------------------------------------------
 
 
+# Timeline dot colours by category; anything else is drawn blue.
+TIMELINE_COLOURS = {
+    "suspension": (ORANGE, "suspension"),
+    "closure": (GREY, "closure"),
+    "conflict": (VERMILION, "war"),
+    "enlargement": (GREEN, "enlargement"),
+}
+
+
+def _span_words(start: dt.date, end: dt.date) -> tuple[str, str]:
+    """'from Oct 2021 to Nov 2026' or 'in Oct 2021', short and long."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"in {start:%b %Y}", f"in {start:%B %Y}"
+    return f"from {start:%b %Y} to {end:%b %Y}", f"from {start:%B %Y} to {end:%B %Y}"
+
+
 def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -> Chart:
-    """A vertical timeline of events from `start` to the end shown, labelled directly."""
+    """A vertical timeline of every event from `start` to the end shown, labelled directly."""
     end = parameters.shown_end
-    events = analysis.events_between(data, start, end)
-    events = events[events["category"] != "meeting"].reset_index(drop=True)
-    figure, axis = plt.subplots(figsize=(WIDTH_IN, 0.8 + 0.3 * max(len(events), 1)), layout="constrained")
+    events = analysis.events_between(data, start, end).reset_index(drop=True)
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.0 + 0.3 * max(len(events), 1)), layout="constrained")
+    hollow_drawn = False
     for lane, row in enumerate(events.itertuples()):
-        colour = {"suspension": ORANGE, "closure": GREY, "conflict": VERMILION, "enlargement": GREEN}.get(
-            row.category, BLUE
-        )
+        colour = TIMELINE_COLOURS.get(row.category, (BLUE, ""))[0]
         hollow = row.confidence in ("L", "unverified")
+        hollow_drawn |= hollow
         axis.scatter([0], [lane], s=28, color="white" if hollow else colour, edgecolor=colour, linewidth=1.2, zorder=3)
         grade = "" if row.confidence == "H" else f" [{row.confidence}]"
         axis.text(
-            -0.08, lane, analysis.format_date(row.event_date, row.date_precision), ha="right", va="center", fontsize=7.5
+            -0.08, lane, analysis.format_date(row.event_date, row.date_precision), ha="right", va="center", fontsize=8.5
         )
-        axis.text(0.08, lane, row.title + grade, ha="left", va="center", fontsize=7.5)
+        axis.text(0.08, lane, row.title + grade, ha="left", va="center", fontsize=8.5)
     axis.plot([0, 0], [-0.5, max(len(events) - 0.5, 0.5)], color="#BBBBBB", linewidth=1, zorder=1)
     axis.set_xlim(-1.4, 4.2)
     axis.set_ylim(max(len(events) - 0.5, 0.5), -0.8)
     axis.axis("off")
-    _title(axis, f"{len(events)} events from {start:%b %Y} to {end:%b %Y}")
+    shown = set(events["category"])
+    key = [Patch(facecolor=BLUE, label="other events")] + [
+        Patch(facecolor=colour, label=word)
+        for category, (colour, word) in TIMELINE_COLOURS.items()
+        if category in shown
+    ]
+    axis.legend(handles=key, loc="lower right", fontsize=8, frameon=False)
+    short, long = _span_words(start, end)
+    _title(axis, f"{len(events)} events {short}")
     source_ids = analysis.sources_of(events)
     _source_line(figure, data, source_ids, parameters)
     alt = (
-        f"Timeline of {len(events)} events from {start:%B %Y} to {end:%B %Y}: "
+        f"Timeline of {len(events)} events {long}: "
         + "; ".join(
             f"{analysis.format_date(row.event_date, row.date_precision)} {row.title}" for row in events.itertuples()
         )
         + "."
     )
-    caption = (
-        "Events after the break, oldest first. Grades below H are shown in brackets; hollow dots are weakly attested."
-    )
+    caption = "Events after the break, oldest first; dot colours mark suspensions, closures, war and enlargement. "
+    caption += "Grades below H are shown in brackets"
+    caption += "; hollow dots are weakly attested." if hollow_drawn else "."
     return Chart(figure, "timeline", alt, caption, source_ids)

@@ -36,7 +36,11 @@ def staffing_findings(data: Dataset) -> str:
             f"Before NATO capped partner delegations, Russia's mission had about {first.staff_count} people in post."
         )
     for row in steps[steps["measure"] == "staff_cap"].itertuples():
-        sentence = f"From {analysis.format_date(row.effective_date, row.date_precision)} the cap was {row.staff_count}"
+        when = analysis.format_date(row.effective_date, row.date_precision)
+        if row.staff_count == 0:
+            sentences.append(f"From {when} Russia suspended the mission itself, leaving no staff at NATO.")
+            continue
+        sentence = f"From {when} the cap was {row.staff_count}"
         if row.event_id in cuts.index:
             cut = cuts.loc[row.event_id]
             parts = []
@@ -49,9 +53,7 @@ def staffing_findings(data: Dataset) -> str:
             sentence += " (" + ", ".join(parts) + ")"
         sentences.append(sentence + ".")
     cap = analysis.current_cap(data)
-    if cap == 0:
-        sentences.append("With a cap of zero the mission no longer works.")
-    elif cap is not None:
+    if cap is not None and cap > 0:
         sentences.append(f"On the as-of date the mission may have at most {cap} people.")
     return " ".join(sentences)
 
@@ -68,9 +70,10 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     if len(contacts):
         latest = contacts.iloc[-1]
         when = analysis.format_date(latest["last_contact"], latest["last_contact_precision"])
+        days = f"{'at least ' if latest['silence_is_minimum'] else ''}{latest['days_silent']:,} days"
         text += (
-            f" The most recent known contact on any channel ({latest['last_contact_title']}, {when}) "
-            f"lies {latest['days_silent']:,} days before the as-of date."
+            f" The most recent known contact on any channel, \u201c{latest['last_contact_title']}\u201d ({when}), "
+            f"lies {days} before the as-of date."
         )
     weak = started[started["status_confidence"].isin(["M", "L", "unverified"])]
     if len(weak):
@@ -105,7 +108,8 @@ def history_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
     )
     if len(suspensions):
         latest = last_row(suspensions)
-        text += f" The latest suspension: {latest.title} ({_when(latest)})."
+        grade = "" if latest.confidence == "H" else f", graded {latest.confidence}"
+        text += f" The latest: \u201c{latest.title}\u201d ({_when(latest)}{grade})."
     return text
 
 
@@ -127,7 +131,7 @@ def aftermath_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
     weak = events[events["confidence"].isin(["M", "L", "unverified"])]
     if len(weak):
         verb = "rests" if len(weak) == 1 else "rest"
-        text += f" {len(weak)} of them {verb} on evidence graded below H."
+        text += f" Of these, {len(weak)} {verb} on evidence graded below H."
     return text
 
 
@@ -151,5 +155,5 @@ def dataset_note(data: Dataset) -> str:
         f"The dataset holds {len(data.events)} dated events, {len(data.staffing)} staffing figures, "
         f"{len(data.channels)} channels and {len(data.sources)} source records. Of the events, "
         + ", ".join(f"{count} are graded {grade}" for grade, count in grades.items())
-        + f". Data fingerprint (SHA-256): `{data.data_hash[:16]}…`."
+        + "."
     )

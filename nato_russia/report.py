@@ -62,7 +62,7 @@ class ReportRun:
         from IPython.display import HTML, display
 
         for column in table.columns:
-            if str(column).lstrip("_").startswith("source"):
+            if str(column).startswith("_source"):
                 self.shown_sources.update(table[column].dropna())
         shown = table[[column for column in table.columns if not str(column).startswith("_")]]
         display(HTML(table_html(shown, caption)))
@@ -144,8 +144,9 @@ def table_html(table: pd.DataFrame, caption: str) -> str:
 
 
 def sources_html(data: Dataset, source_ids: set[str]) -> str:
-    """A numbered source list: publisher, author, title, date, URL and how it is used."""
-    sources = data.sources[data.sources["source_id"].isin(source_ids)].sort_values(["publisher", "published_date"])
+    """A numbered source list for readers: publisher, author, title (linked where public), date."""
+    sources = data.sources[data.sources["source_id"].isin(source_ids)]
+    sources = sources.assign(_key=sources["publisher"].str.casefold()).sort_values(["_key", "published_date"])
     items = []
     for row in sources.itertuples():
         parts = [html.escape(row.publisher)]
@@ -155,7 +156,7 @@ def sources_html(data: Dataset, source_ids: set[str]) -> str:
         parts.append(f'<a href="{html.escape(row.url)}">{title}</a>' if not pd.isna(row.url) else title)
         if not pd.isna(row.published_date):
             parts.append(analysis.format_date(row.published_date, row.published_precision))
-        items.append(f"<li>{', '.join(parts)}. <span class='usage'>{html.escape(row.usage_note)}</span></li>")
+        items.append(f"<li>{', '.join(parts)}.</li>")
     return f"<ol class='sources'>{''.join(items)}</ol>"
 
 

@@ -380,7 +380,7 @@ def test_build_publishes_skips_and_rebuilds(tmp_path, fixture_data, monkeypatch)
     assert '<a href="https://example.org/source">' in html_text  # narrative links are kept
     assert "stdout chatter" not in html_text and "fixture warning" not in html_text
     assert 'class="dataframe' in html_text
-    check_pdf(out / "fx.pdf", "Fixture report fx", "Key figure: 42 events", "As of 2021-10-19", "Colophon")
+    check_pdf(out / "fx.pdf", "Fixture report fx", "Key figure: 42 events", "As of 19 October 2021", "Colophon")
 
     record = manifest(reports)["variants"]["fx"]
     assert record["status"] == "ok"
@@ -554,7 +554,7 @@ def test_real_brief_variant_builds(tmp_path, data_copy):
     ]
     assert headings and captions
     pdf = out / f"{brief['name']}.pdf"
-    text = " ".join(check_pdf(pdf, "As of 2021-10-19", "From 6 Oct 2021 the cap was 10").split())
+    text = " ".join(check_pdf(pdf, "As of 19 October 2021", "From 6 Oct 2021 the cap was 10").split())
     assert "the cap was 0" not in text, "as of 19 October 2021 the mission had not yet closed"
     # The charts' alt text reaches the PDF's structure tree, as it reaches the HTML.
     alt_texts = [html_lib.unescape(a) for a in re.findall(r'<img[^>]* alt="([^"]*)"', html_text)]

@@ -81,11 +81,11 @@ def test_staffing_numbers_for_the_full_record_and_as_the_source_saw_it(tmp_path)
     notebook = paths.NOTEBOOKS_DIR / "01-staffing.ipynb"
     full = _text(_execute(notebook, tmp_path / "full"))
     assert "the cap was 30" in full and "the cap was 20" in full and "the cap was 10" in full
-    assert "With a cap of zero the mission no longer works." in full
+    assert "From 1 Nov 2021 Russia suspended the mission itself" in full
     assert "8 accreditations withdrawn" in full and "2 vacant posts abolished" in full
     then = _text(_execute(notebook, tmp_path / "then", as_of="2021-10-19", period_end="2021-10-19"))
     assert "the cap was 10" in then
-    assert "cap of zero" not in then
+    assert "suspended the mission itself" not in then
     assert "at most 10 people" in then
 
 
