@@ -299,7 +299,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
         f"was open, suspended or closed; {open_now} remain open on {end:%-d %B %Y}."
     )
     caption = (
-        "Channels of cooperation and contact, by status. Numbered circles mark the key events listed in the "
+        "Channels of cooperation and contact, by status. Numbered markers point to the key events listed in the "
         "table below. A hatched start means the date is known only to the month or year; fainter bars rest on "
         "weaker evidence."
     )
@@ -351,7 +351,7 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     as_of = parameters.as_of
     status = analysis.channel_status(data, as_of)
     status = status[status["last_contact"].notna()].iloc[::-1]
-    figure, axis = plt.subplots(figsize=(WIDTH_IN, 0.9 + 0.42 * max(len(status), 1)), layout="constrained")
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.2 + 0.55 * max(len(status), 1)), layout="constrained")
     for lane, row in enumerate(status.itertuples()):
         colour = STATUS_COLOURS.get(row.status, GREY)
         alpha = CONFIDENCE_ALPHA[row.last_contact_confidence]
@@ -359,12 +359,14 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
         when = analysis.format_date(row.last_contact, row.last_contact_precision)
         note = " (the article's claim)" if row.last_contact_confidence == "unverified" else ""
         days = f"{'at least ' if row.silence_is_minimum else ''}{row.days_silent:,} days"
-        axis.text(row.days_silent, lane, f"  {days} since {when}{note}", va="center", fontsize=8.5)
-    axis.set_yticks(range(len(status)), [f"{row.channel} ({row.status})" for row in status.itertuples()])
+        label = axis.text(row.days_silent, lane, f"  {days}\n  since {when}{note}", va="center", fontsize=8.5)
+        # Labels sit in the room set aside by the x limits; left in the layout, they would squeeze the bars.
+        label.set_in_layout(False)
+    axis.set_yticks(range(len(status)), [f"{row.channel}\n({row.status})" for row in status.itertuples()])
     axis.tick_params(axis="y", length=0)
     axis.spines["left"].set_visible(False)
     longest = int(status["days_silent"].max()) if len(status) else 1
-    axis.set_xlim(0, longest * 1.75)
+    axis.set_xlim(0, longest * 1.9)
     axis.set_xlabel(f"days without a known meeting or contact, to {as_of:%-d %b %Y}")
     axis.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     quietest = status.iloc[0] if len(status) else None
