@@ -1,0 +1,169 @@
+"""Execute one notebook with papermill, inside a worker process.
+
+papermill changes the process's working directory (os.chdir) for the whole execution, so
+two notebooks can't run in threads of one process with different working directories:
+the build runs each variant in its own worker process and this module runs in it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from nato_russia import paths
+
+
+class NotebookTimeout(Exception):
+    """The whole notebook ran longer than its notebook_timeout."""
+
+
+class ExecutionFailed(Exception):
+    """A notebook did not run to the end: an exception in a cell, a dead kernel or a timeout.
+
+    `notebook` is the executed notebook as far as it got (kept under _failed/), `summary` a
+    few lines naming the failing cell and its error.
+    """
+
+    def __init__(self, notebook: Path, summary: str):
+        super().__init__(summary)
+        self.notebook = notebook
+        self.summary = summary
+
+
+def summarize(exc: BaseException, notebook_name: str) -> str:
+    """A few lines that say which cell failed and how, for the log and the manifest."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        source = (exc.source or "").strip().splitlines()
+        first = source[0] if source else ""
+        more = " …" if len(source) > 1 else ""
+        return (f"{notebook_name}: cell {exc.cell_index} (In [{exc.exec_count}]) raised "
+                f"{exc.ename}: {exc.evalue}\n    {first}{more}")
+    name = type(exc).__name__
+    if name == "CellTimeoutError":
+        return f"{notebook_name}: a cell exceeded the cell timeout: {str(exc).splitlines()[0]}"
+    if name == "DeadKernelError":
+        return f"{notebook_name}: the kernel died: {exc}"
+    if isinstance(exc, NotebookTimeout):
+        return f"{notebook_name}: {exc}"
+    return f"{notebook_name}: {name}: {exc}"
+
+
+def child_pids() -> list[int]:
+    """Processes whose parent is this one (in a worker: the kernels it started)."""
+    me, found = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        # The command name may hold spaces or parentheses: fields start after the last ')'.
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if int(fields[1]) == me:
+            found.append(int(entry))
+    return found
+
+
+def kill_kernels() -> None:
+    """Kill every kernel this worker started, with its process group.
+
+    nbclient shuts its kernel down when a cell raises, but not when a signal or our own
+    timeout interrupts its event loop mid-wait; kernels run in their own session
+    (jupyter_client starts them with start_new_session), so their group is their pid.
+    """
+    for pid in child_pids():
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, signal.SIGKILL)
+                break
+            except (ProcessLookupError, PermissionError):
+                continue
+        try:
+            os.waitpid(pid, 0)  # reap, so no zombie lingers while the worker lives on
+        except ChildProcessError:
+            pass
+
+
+@contextmanager
+def deadline(seconds: float | None, what: str):
+    """Raise NotebookTimeout in the main thread once `seconds` have passed."""
+    if not seconds:
+        yield
+        return
+
+    def expired(signum, frame):
+        raise NotebookTimeout(f"{what} ran longer than the notebook timeout of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def kernel_environment() -> None:
+    """Make the package importable from the kernel, whose working directory is a temp dir."""
+    root = str(paths.ROOT)
+    current = os.environ.get("PYTHONPATH", "")
+    if root not in current.split(os.pathsep):
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (root, current) if p)
+    # Charts are drawn off-screen; a stray DISPLAY must not make matplotlib try a GUI backend.
+    os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def _quiet_kernel_manager():
+    """A kernel manager talking to its kernel over Unix sockets rather than TCP on loopback.
+
+    Over TCP every kernel prints "Kernel is running over TCP without encryption" to the log of
+    each build; a Unix socket in the notebook's temporary working directory is private to it.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+    return IPCKernelManager
+
+
+def execute_notebook(notebook: Path, output: Path, parameters: dict, settings: dict):
+    """Run `notebook` with `parameters`; write the executed copy to `output` and return it.
+
+    Raises ExecutionFailed (with `output` kept) on any failure of the run itself.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    kernel_environment()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="nb-cwd-") as cwd:
+        try:
+            with deadline(settings.get("notebook_timeout"), notebook.name):
+                nb = papermill.execute_notebook(
+                    str(notebook), str(output), parameters=parameters,
+                    kernel_name=settings["kernel"], cwd=cwd, progress_bar=False, log_output=False,
+                    start_timeout=settings["start_timeout"], execution_timeout=settings["cell_timeout"],
+                    request_save_on_cell_execute=True,
+                    kernel_manager_class=_quiet_kernel_manager(),
+                )
+        except (PapermillExecutionError, NotebookTimeout) as exc:
+            raise ExecutionFailed(output, summarize(exc, notebook.name)) from exc
+        except Exception as exc:  # dead kernel, cell timeout, kernel that won't start, ...
+            raise ExecutionFailed(output, summarize(exc, notebook.name)) from exc
+        finally:
+            kill_kernels()
+    nb.metadata.setdefault("nato_russia", {})["execute_seconds"] = round(time.monotonic() - started, 2)
+    return nb

@@ -1,0 +1,311 @@
+"""Turn executed notebooks into one self-contained HTML document, and that into a PDF.
+
+Everything runs in-process: nbconvert's HTMLExporter with the project's own template
+(nato_russia/templates/report, no scripts, no CDN), then WeasyPrint with a URL fetcher that
+only accepts data: URIs, so a report can never reach out to a host while it is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import copy
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from nato_russia import paths
+
+#: Cells removed entirely: papermill's injected values and the defaults they override.
+HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
+
+TEMPLATE_NAME = "report"
+SCREEN_CSS = "report.css"
+PRINT_CSS = "print.css"
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_ATX = re.compile(r"^(#{1,6})(\s)")
+
+
+@dataclass
+class Stamp:
+    """What the colophon and the running header say about one build."""
+
+    title: str
+    as_of: str
+    parameters: dict
+    data_hash: str
+    input_hash: str
+    commit: str
+    built_at: str
+    versions: dict
+
+
+def _shift_headings(source: str, by: int, drop_first_h1: bool = False) -> tuple[str, str | None]:
+    """Move Markdown ATX headings `by` levels down (fenced code untouched); maybe lift the first h1 out."""
+    out, fenced, lifted = [], False, None
+    for line in source.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        match = None if fenced else _ATX.match(line)
+        if match:
+            if drop_first_h1 and lifted is None and len(match.group(1)) == 1:
+                lifted = line[2:].strip()
+                continue
+            level = min(6, len(match.group(1)) + by)
+            line = "#" * level + line[len(match.group(1)):]
+        out.append(line)
+    return "\n".join(out).strip("\n"), lifted
+
+
+def prepare(nb, *, chapter: str, several: bool, log=print, prefix: str = ""):
+    """Copy of an executed notebook fit for the report; returns (notebook, its h1 title or None).
+
+    Removes the parameters cells, the code of every cell (by dropping cells left with no
+    output), and stream outputs — print() chatter and warnings are for the build log, so
+    they go to `log` instead of the reader. In a merged report each notebook's headings
+    move one level down, so its title becomes a chapter (h2) in the table of contents; in a
+    single-notebook report the notebook's own h1 gives way to the report's title.
+    """
+    nb = copy.deepcopy(nb)
+    cells, title = [], None
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & HIDDEN_TAGS:
+            continue
+        if cell.cell_type == "code":
+            kept = []
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "stream":
+                    for line in output.get("text", "").rstrip("\n").splitlines():
+                        log(f"{chapter} [{output.get('name')}] {line}")
+                else:
+                    kept.append(output)
+            cell.outputs = kept
+            if not kept:
+                continue
+        elif cell.cell_type == "markdown":
+            if several:
+                cell.source, _ = _shift_headings(cell.source, 1)
+            elif title is None:
+                cell.source, title = _shift_headings(cell.source, 0, drop_first_h1=True)
+                if not cell.source.strip():
+                    continue
+        if cell.get("id"):
+            cell.id = f"{prefix or chapter}-{cell.id}"[:64]  # unique across merged notebooks
+        cells.append(cell)
+    if several and cells:
+        cells[0].setdefault("metadata", {}).setdefault("tags", []).append("chapter-start")
+    nb.cells = cells
+    return nb, title
+
+
+def merge(notebooks: list):
+    """One notebook holding the cells of `notebooks` in order (metadata from the first)."""
+    import nbformat
+
+    merged = nbformat.v4.new_notebook(metadata=copy.deepcopy(notebooks[0].metadata))
+    for nb in notebooks:
+        merged.cells.extend(nb.cells)
+    merged.metadata.pop("papermill", None)
+    return merged
+
+
+def _css() -> str:
+    return "\n".join((paths.TEMPLATES_DIR / name).read_text(encoding="utf-8") for name in (SCREEN_CSS, PRINT_CSS))
+
+
+_HEADING = re.compile(r"<h([23])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
+_ANY_HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.S | re.I)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
+    return slug or "section"
+
+
+def add_heading_ids(body: str) -> str:
+    """Give every heading without an id a unique, readable one, so the contents can link to it.
+
+    nbconvert only writes heading ids together with its visible ¶ anchor links, which the
+    report leaves out.
+    """
+    used = set(re.findall(r'\bid="([^"]+)"', body))
+
+    def name(match):
+        level, attrs, inner = match.groups()
+        if re.search(r"\bid=", attrs or ""):
+            return match.group(0)
+        base = _slug(html.unescape(_TAG.sub("", inner)))
+        anchor, n = base, 2
+        while anchor in used:
+            anchor, n = f"{base}-{n}", n + 1
+        used.add(anchor)
+        return f'<h{level}{attrs} id="{anchor}">{inner}</h{level}>'
+
+    return _ANY_HEADING.sub(name, body)
+
+
+_TABLE = re.compile(r"(<table\b)([^>]*)(>.*?</table>)", re.S)
+
+#: A table at most this long (rows, characters of text) is kept on one page in print.
+KEEP_ROWS, KEEP_CHARS = 15, 1500
+
+
+def mark_short_tables(body: str) -> str:
+    """Class short tables "keep" so print CSS keeps them on one page; long ones split between rows.
+
+    Also lets long identifiers in cells wrap at underscores.
+
+    A table taller than the page cannot be kept whole: asking for it would push it to a new
+    page (leaving its heading and caption behind on a mostly blank one) and split it anyway.
+    """
+
+    def mark(match):
+        opening, attrs, rest = match.groups()
+        # Ids like els_stoltenberg_lavrov have no break point, so a column of them would run
+        # off the page; an invisible <wbr> after each underscore lets them wrap there.
+        rest = re.sub(r">([^<]*_[^<]*)<", lambda m: ">" + m.group(1).replace("_", "_<wbr>") + "<", rest)
+        rows = len(re.findall(r"<tr\b", rest))
+        chars = len(_TAG.sub("", rest).split()) and len(" ".join(_TAG.sub(" ", rest).split()))
+        if rows > KEEP_ROWS or chars > KEEP_CHARS:
+            return opening + attrs + rest
+        if 'class="' in attrs:
+            attrs = attrs.replace('class="', 'class="keep ', 1)
+        else:
+            attrs += ' class="keep"'
+        return opening + attrs + rest
+
+    return _TABLE.sub(mark, body)
+
+
+def table_of_contents(body: str) -> str:
+    """A nested <nav> list of the h2/h3 headings in `body` (which nbconvert gave ids)."""
+    items = []
+    for level, anchor, inner in _HEADING.findall(body):
+        text = html.unescape(_TAG.sub("", inner)).strip().rstrip("¶").strip()
+        if text:
+            items.append((int(level), anchor, text))
+    if not items:
+        return ""
+    out = ['<nav class="toc" aria-label="Contents">', '<p class="toc-title">Contents</p>', "<ol>"]
+    open_sub = False
+    for level, anchor, text in items:
+        if level == 3 and not open_sub:
+            out.append("<ol>")
+            open_sub = True
+        elif level == 2 and open_sub:
+            out.append("</ol></li>")
+            open_sub = False
+        elif level == 2 and len(out) > 3:
+            out.append("</li>")
+        link = f'<a href="#{html.escape(anchor, quote=True)}">{html.escape(text)}</a>'
+        out.append(f"<li>{link}</li>" if level == 3 else f"<li>{link}")
+    out.append("</ol></li>" if open_sub else "</li>")
+    out.append("</ol></nav>")
+    return "\n".join(out)
+
+
+def human_date(iso: str) -> str:
+    """'2021-10-19' as readers write it, '19 October 2021'; anything else unchanged."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def to_html(nb, stamp: Stamp, subtitle: str | None = None) -> str:
+    """Export a prepared notebook to a self-contained HTML document with the report template."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        exclude_anchor_links=True, exclude_raw=True, exclude_unknown=True,
+    )
+    resources = {"report": {
+        "title": stamp.title, "subtitle": subtitle if subtitle and subtitle != stamp.title else "",
+        "as_of": human_date(stamp.as_of), "css": _css(), "stamp": stamp,
+        # An empty parameter (a blank data_dir: the default) says nothing to a reader.
+        "parameters": sorted((name, value) for name, value in stamp.parameters.items() if value != ""),
+    }}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    main_start = body.find("<main")
+    head, main = body[:main_start], mark_short_tables(add_heading_ids(body[main_start:]))
+    # An output's own <script> (an interactive chart, say) would run in readers' browsers and
+    # may load code from a CDN; the report is static, so scripts are dropped.
+    main = _SCRIPT.sub("", main)
+    return head.replace("<!--REPORT-TOC-->", table_of_contents(main), 1) + main
+
+
+def _data_only_fetcher():
+    """A WeasyPrint fetcher that refuses every URL but data: (no network, no local files)."""
+    from weasyprint import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"})
+
+
+def pdf_weasyprint(html_text: str, target: Path) -> None:
+    """Write `html_text` as a PDF with WeasyPrint (fonts embedded, text selectable).
+
+    Tagged (pdf_tags): the PDF carries its structure, and each figure's alt text, for screen readers.
+    """
+    from weasyprint import HTML
+
+    HTML(string=html_text, base_url=None, url_fetcher=_data_only_fetcher()).write_pdf(str(target), pdf_tags=True)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+class EngineUnavailable(RuntimeError):
+    """The requested PDF engine is not installed here."""
+
+
+def pdf_chromium(html_text: str, target: Path, stamp: Stamp) -> None:
+    """Write the PDF with the system Chromium driven by Playwright (never a downloaded browser).
+
+    Chromium ignores most CSS page-margin boxes, so the running header and page numbers are
+    given to it as Playwright header and footer templates instead.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise EngineUnavailable("--pdf-engine chromium needs the playwright package "
+                                "(pip install playwright; no browser download is needed)") from None
+    if not Path(CHROMIUM).exists():
+        raise EngineUnavailable(f"--pdf-engine chromium needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    small = 'style="font: 8pt serif; width: 100%; padding: 0 18mm; color: #555;"'
+    header = (f'<div {small}><span style="float:left">{html.escape(stamp.title)}</span>'
+              f'<span style="float:right">As of {html.escape(human_date(stamp.as_of))}</span></div>')
+    footer = (f'<div {small}><div style="text-align:center">page <span class="pageNumber"></span> of '
+              f'<span class="totalPages"></span></div></div>')
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("data:")
+                       else route.abort())
+            page.set_content(html_text, wait_until="load")
+            page.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
+                     header_template=header, footer_template=footer,
+                     margin={"top": "22mm", "bottom": "20mm", "left": "18mm", "right": "18mm"})
+        finally:
+            browser.close()
+
+
+def check_engine(engine: str) -> None:
+    """Fail before any kernel starts if the chosen PDF engine is missing."""
+    if engine == "chromium":
+        import importlib.util
+
+        if importlib.util.find_spec("playwright") is None:
+            raise EngineUnavailable("--pdf-engine chromium needs the playwright package "
+                                    "(pip install playwright; no browser download is needed)")
+        if not Path(CHROMIUM).exists():
+            raise EngineUnavailable(f"--pdf-engine chromium needs Chromium at {CHROMIUM} (apt-get install chromium)")

@@ -1,0 +1,320 @@
+"""Run a build: decide what is stale, run workers in parallel, publish, record, clean up.
+
+The parent process holds the lock, owns the manifest and publishes; each variant to build
+runs in a worker process of its own (forked, so the already-imported libraries are shared).
+Signals are turned into a flag here and acted on by the scheduling loop, so a Ctrl-C or
+SIGTERM never lands in the middle of a rename or a manifest write.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import shutil
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nato_russia import paths
+from nato_russia.build import inputs, publish, render
+from nato_russia.build.lock import BuildLock
+from nato_russia.build.progress import Progress
+from nato_russia.build.variants import Variant, load_document, load_variants
+
+#: Declared parameters of notebooks seen before, by content hash (see variants.DeclarationCache).
+PARAMS_CACHE = ".parameters-cache.json"
+
+#: Seconds a worker gets to kill its kernel and clean up after SIGTERM before SIGKILL.
+GRACE = 8.0
+
+
+@dataclass
+class Options:
+    """What the command line asked for."""
+
+    reports_dir: Path = paths.REPORTS_DIR
+    variants_file: Path = paths.VARIANTS_FILE
+    only: list[str] = field(default_factory=list)
+    force: bool = False
+    jobs: int = os.cpu_count() or 1
+    data_dir: Path | None = None
+    engine: str = "weasyprint"
+    wait: bool = False
+    cell_timeout: float | None = None
+    notebook_timeout: float | None = None
+    live: bool | None = None  # None: live progress only when stdout is a TTY
+
+
+class Stop(Exception):
+    """A signal asked the build to stop; carries the exit status (130 or 143)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.code = 128 + signum
+
+
+def _preload() -> None:
+    """Import the heavy libraries once in the parent, so forked workers start with them loaded."""
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+    import weasyprint  # noqa: F401
+    from nbconvert import HTMLExporter  # noqa: F401
+
+
+def reap_orphan_kernels(worker_pids: set[int]) -> int:
+    """Kill kernels whose parent worker died before it could (matched by JPY_PARENT_PID)."""
+    killed = 0
+    wanted = {str(p).encode() for p in worker_pids}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as fh:
+                env = fh.read().split(b"\0")
+        except OSError:
+            continue
+        for var in env:
+            if var.startswith(b"JPY_PARENT_PID=") and var.split(b"=", 1)[1] in wanted:
+                try:
+                    os.killpg(int(entry), signal.SIGKILL)
+                except OSError:
+                    try:
+                        os.kill(int(entry), signal.SIGKILL)
+                    except OSError:
+                        pass
+                killed += 1
+                break
+    return killed
+
+
+class Build:
+    """One run of the build command."""
+
+    def __init__(self, options: Options):
+        self.o = options
+        self.reports_dir = Path(options.reports_dir).resolve()
+        self.stop_signal: int | None = None
+
+    # ---- signals ------------------------------------------------------------------------
+    def _on_signal(self, signum, frame):
+        if self.stop_signal is None:
+            self.stop_signal = signum
+        else:  # a second Ctrl-C: stop waiting for the workers' clean-up
+            raise Stop(signum)
+
+    def _check_stop(self):
+        if self.stop_signal is not None:
+            raise Stop(self.stop_signal)
+
+    # ---- the run --------------------------------------------------------------------------
+    def run(self) -> int:
+        """Build everything that is stale; return the process exit status."""
+        variants, settings = load_variants(self.o.variants_file, self.o.only or None,
+                                           cache_file=self.reports_dir / PARAMS_CACHE)
+        if self.o.cell_timeout is not None:
+            settings["cell_timeout"] = self.o.cell_timeout
+        if self.o.notebook_timeout is not None:
+            settings["notebook_timeout"] = self.o.notebook_timeout
+        render.check_engine(self.o.engine)
+        if self.o.data_dir is not None and not (Path(self.o.data_dir) / "datapackage.json").is_file():
+            raise FileNotFoundError(f"--data-dir {self.o.data_dir} holds no datapackage.json")
+
+        self.progress = Progress([v.name for v in variants], live=self.o.live)
+        lock = BuildLock(self.reports_dir, wait=self.o.wait)
+        previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        lock.acquire(on_wait=self.progress.info)
+        try:
+            return self._run_locked(variants, settings)
+        except Stop as stop:
+            self.progress.info(f"stopped by {stop}: no partial report was published")
+            return stop.code
+        finally:
+            lock.release()
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+
+    def _run_locked(self, variants: list[Variant], settings: dict) -> int:
+        started = time.monotonic()
+        for stale in publish.remove_stale(self.reports_dir):
+            self.progress.info(f"removed {stale.name}, left by an interrupted build")
+        manifest = publish.read_manifest(self.reports_dir)
+        data_dir = Path(self.o.data_dir).resolve() if self.o.data_dir else paths.DATA_DIR
+        data_param = str(data_dir) if self.o.data_dir else None
+        versions = inputs.versions()
+        commit = inputs.git_commit()
+        data_digest = inputs.data_hash(data_dir)
+        code_digest = inputs.code_hash()
+        manifest.update({"schema": 1, "commit": commit, "versions": versions, "started_at": publish.now()})
+
+        jobs = []
+        for v in variants:
+            params = v.effective_parameters(data_param)
+            digest = inputs.input_hash(notebooks=v.notebooks, entry=v.entry, parameters=params, settings=settings,
+                                       data_digest=data_digest, code_digest=code_digest, engine=self.o.engine,
+                                       versions=versions)
+            entry = manifest["variants"].setdefault(v.name, {})
+            entry["title"] = v.title
+            good = entry.get("published") or {}
+            if (not self.o.force and good.get("input_hash") == digest
+                    and publish.outputs_present(self.reports_dir, good)):
+                entry["status"] = "skipped"
+                entry["last_run"] = publish.now()
+                self.progress.update(v.name, "skipped", "unchanged since " + good.get("built_at", "?"))
+                continue
+            stamp = render.Stamp(title=v.title, as_of=str(params.get("as_of", "")), parameters=params,
+                                 data_hash=data_digest, input_hash=digest, commit=commit,
+                                 built_at=publish.now(), versions=versions)
+            from nato_russia.build.worker import Job
+            jobs.append(Job(v, self.reports_dir, settings, self.o.engine, data_param, stamp))
+
+        # Longest first (last good build's time, else notebook count), so the long merged
+        # report does not start last and leave a core idle at the end.
+        def expected(job):
+            last = (manifest["variants"].get(job.variant.name, {}).get("published") or {}).get("timings", {})
+            return last.get("total", 10.0 * len(job.variant.notebooks))
+
+        jobs.sort(key=expected, reverse=True)
+        failed = 0
+        if jobs:
+            _preload()
+            failed = self._run_jobs(jobs, manifest)
+        manifest["finished_at"] = publish.now()
+        manifest["seconds"] = round(time.monotonic() - started, 2)
+        self.reports_dir.mkdir(parents=True, exist_ok=True)
+        publish.write_manifest(self.reports_dir, manifest)
+        order = [str(v.get("name")) for v in load_document(self.o.variants_file)["variants"]]
+        publish.write_index(self.reports_dir, manifest, order)
+        self.progress.close()
+        summary = f"{len(variants)} variant(s): {len(jobs) - failed} built, {failed} failed, " \
+                  f"{len(variants) - len(jobs)} skipped in {manifest['seconds']:.1f}s → {self.reports_dir}"
+        self.progress.info(summary)
+        return 1 if failed else 0
+
+    # ---- workers ---------------------------------------------------------------------------
+    def _run_jobs(self, jobs: list, manifest: dict) -> int:
+        from nato_russia.build import worker
+
+        ctx = mp.get_context("fork")
+        events = ctx.Queue()
+        pending = list(jobs)
+        running: dict[str, tuple] = {}  # name -> (process, job, started)
+        staging: dict[str, str] = {}
+        results: dict[str, dict] = {}
+        all_pids: set[int] = set()
+        failed = 0
+        try:
+            while pending or running:
+                self._check_stop()
+                while pending and len(running) < max(1, self.o.jobs):
+                    job = pending.pop(0)
+                    proc = ctx.Process(target=worker.run, args=(job, events, os.getpid()),
+                                       name=f"build-{job.variant.name}")
+                    proc.start()
+                    all_pids.add(proc.pid)
+                    running[job.variant.name] = (proc, job, time.monotonic())
+                    self.progress.update(job.variant.name, "starting")
+                try:
+                    kind, name, payload = events.get(timeout=0.25)
+                except queue.Empty:
+                    kind = None
+                if kind == "stage":
+                    self.progress.update(name, payload)
+                elif kind == "log":
+                    self.progress.log(name, payload)
+                elif kind == "staging":
+                    staging[name] = payload
+                elif kind == "result":
+                    results[name] = payload
+                # A finished worker is handled once its result is in, or once it is dead without one.
+                for name, (proc, job, t0) in list(running.items()):
+                    if name in results:
+                        proc.join()
+                    elif proc.is_alive() or not self._drained(events, results, staging):
+                        continue
+                    elif name not in results:
+                        results[name] = {"status": "failed", "timings": {}, "failed_notebooks": [],
+                                         "staging": staging.get(name),
+                                         "error": f"worker died (exit code {proc.exitcode}): "
+                                                  "kernel or process killed?"}
+                    del running[name]
+                    failed += self._finish(job, results[name], manifest, time.monotonic() - t0)
+                    reap_orphan_kernels({proc.pid})
+                self.progress.tick()
+        except Stop:
+            self._stop_workers([p for p, _, _ in running.values()], all_pids)
+            for name in running:
+                self.progress.update(name, "interrupted")
+                if staging.get(name):
+                    shutil.rmtree(staging[name], ignore_errors=True)
+            publish.remove_stale(self.reports_dir)
+            publish.write_manifest(self.reports_dir, manifest)
+            raise
+        return failed
+
+    def _drained(self, events, results, staging) -> bool:
+        """Read whatever a dead worker left in the queue; True once nothing is left."""
+        while True:
+            try:
+                kind, name, payload = events.get(timeout=0.05)
+            except queue.Empty:
+                return True
+            if kind == "result":
+                results[name] = payload
+            elif kind == "staging":
+                staging[name] = payload
+            elif kind == "log":
+                self.progress.log(name, payload)
+
+    def _stop_workers(self, procs: list, all_pids: set[int]) -> None:
+        """SIGTERM the workers (they kill their kernels and clean up), then SIGKILL stragglers."""
+        for proc in procs:
+            if proc.is_alive():
+                os.kill(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + GRACE
+        for proc in procs:
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        reap_orphan_kernels(all_pids)
+
+    def _finish(self, job, result: dict, manifest: dict, seconds: float) -> int:
+        """Publish a good result or record a failure; return 1 for a failure."""
+        name = job.variant.name
+        entry = manifest["variants"].setdefault(name, {})
+        entry["last_run"] = publish.now()
+        staging = Path(result["staging"]) if result.get("staging") else None
+        timings = dict(result.get("timings") or {})
+        timings["total"] = round(seconds, 2)
+        rel_notebooks = [os.path.relpath(nb, paths.ROOT) if nb.is_relative_to(paths.ROOT) else str(nb)
+                         for nb in job.variant.notebooks]
+        if result["status"] == "ok" and staging is not None:
+            publish.swap_into_place(staging, self.reports_dir / name)
+            publish.clear_failed(self.reports_dir, name)
+            s = job.stamp
+            entry.update(status="ok", failure=None, published={
+                "title": s.title, "notebooks": rel_notebooks, "parameters": s.parameters,
+                "formats": job.variant.formats, "input_hash": s.input_hash, "data_hash": s.data_hash,
+                "commit": s.commit, "versions": s.versions, "built_at": s.built_at, "timings": timings,
+                "engine": job.engine, "files": [f"{name}/{f}" for f in result["files"]],
+            })
+            self.progress.update(name, "ok", ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
+            code = 0
+        else:
+            kept = publish.keep_failed(self.reports_dir, [Path(p) for p in result.get("failed_notebooks", [])])
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            entry.update(status="failed", failure={
+                "error": result.get("error"), "at": publish.now(), "timings": timings,
+                "input_hash": job.stamp.input_hash, "parameters": job.stamp.parameters,
+                "failed_notebooks": [os.path.relpath(p, self.reports_dir) for p in kept],
+            })
+            entry.setdefault("published", None)
+            where = f"; executed notebook kept at {', '.join(str(p) for p in kept)}" if kept else ""
+            self.progress.update(name, "failed", f"{result.get('error')}{where}")
+            code = 1
+        # Record each variant as it lands, so an interruption later keeps what was published.
+        publish.write_manifest(self.reports_dir, manifest)
+        return code
