@@ -19,24 +19,59 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m nato_russia.build",
         description="Build every report variant declared in reports.yaml into reports/ "
-                    "(HTML, PDF, executed notebooks, figures), skipping those whose inputs did not change.")
-    p.add_argument("--only", action="append", metavar="NAME", default=[],
-                   help="build only this variant (repeatable)")
+        "(HTML, PDF, executed notebooks, figures), skipping those whose inputs did not change.",
+    )
+    p.add_argument("--only", action="append", metavar="NAME", default=[], help="build only this variant (repeatable)")
     p.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
-    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="variants built at once (default: %(default)s, the CPU count)")
-    p.add_argument("--reports-dir", type=Path, default=paths.REPORTS_DIR, metavar="DIR",
-                   help="where reports are published (default: reports/)")
-    p.add_argument("--variants", type=Path, default=paths.VARIANTS_FILE, metavar="FILE",
-                   help="variants file (default: reports.yaml)")
-    p.add_argument("--data-dir", type=Path, default=None, metavar="DIR",
-                   help="data folder (with datapackage.json) given to every notebook as data_dir")
-    p.add_argument("--pdf-engine", choices=("weasyprint", "chromium"), default="weasyprint",
-                   help="weasyprint (default) or the system Chromium via playwright")
-    p.add_argument("--cell-timeout", type=float, default=None, metavar="S",
-                   help="seconds one cell may run (default: reports.yaml settings, else 600)")
-    p.add_argument("--notebook-timeout", type=float, default=None, metavar="S",
-                   help="seconds one notebook may run (default: reports.yaml settings, else 1800)")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="variants built at once (default: %(default)s, the CPU count)",
+    )
+    p.add_argument(
+        "--reports-dir",
+        type=Path,
+        default=paths.REPORTS_DIR,
+        metavar="DIR",
+        help="where reports are published (default: reports/)",
+    )
+    p.add_argument(
+        "--variants",
+        type=Path,
+        default=paths.VARIANTS_FILE,
+        metavar="FILE",
+        help="variants file (default: reports.yaml)",
+    )
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="data folder (with datapackage.json) given to every notebook as data_dir",
+    )
+    p.add_argument(
+        "--pdf-engine",
+        choices=("weasyprint", "chromium"),
+        default="weasyprint",
+        help="weasyprint (default) or the system Chromium via playwright",
+    )
+    p.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=None,
+        metavar="S",
+        help="seconds one cell may run (default: reports.yaml settings, else 600)",
+    )
+    p.add_argument(
+        "--notebook-timeout",
+        type=float,
+        default=None,
+        metavar="S",
+        help="seconds one notebook may run (default: reports.yaml settings, else 1800)",
+    )
     p.add_argument("--wait", action="store_true", help="wait for a running build instead of refusing")
     p.add_argument("--no-live", action="store_true", help="plain log lines even at a terminal")
     return p
@@ -49,10 +84,19 @@ def main(argv: list[str] | None = None) -> int:
     from nato_russia.build.runner import Build, Options
     from nato_russia.build.variants import VariantError
 
-    options = Options(reports_dir=args.reports_dir, variants_file=args.variants, only=args.only,
-                      force=args.force, jobs=max(1, args.jobs), data_dir=args.data_dir, engine=args.pdf_engine,
-                      wait=args.wait, cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
-                      live=False if args.no_live else None)
+    options = Options(
+        reports_dir=args.reports_dir,
+        variants_file=args.variants,
+        only=args.only,
+        force=args.force,
+        jobs=max(1, args.jobs),
+        data_dir=args.data_dir,
+        engine=args.pdf_engine,
+        wait=args.wait,
+        cell_timeout=args.cell_timeout,
+        notebook_timeout=args.notebook_timeout,
+        live=False if args.no_live else None,
+    )
     try:
         return Build(options).run()
     except (VariantError, EngineUnavailable, FileNotFoundError) as exc:

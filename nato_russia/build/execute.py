@@ -7,7 +7,7 @@ the build runs each variant in its own worker process and this module runs in it
 
 from __future__ import annotations
 
-import logging
+import contextlib
 import os
 import signal
 import tempfile
@@ -43,8 +43,10 @@ def summarize(exc: BaseException, notebook_name: str) -> str:
         source = (exc.source or "").strip().splitlines()
         first = source[0] if source else ""
         more = " …" if len(source) > 1 else ""
-        return (f"{notebook_name}: cell {exc.cell_index} (In [{exc.exec_count}]) raised "
-                f"{exc.ename}: {exc.evalue}\n    {first}{more}")
+        return (
+            f"{notebook_name}: cell {exc.cell_index} (In [{exc.exec_count}]) raised "
+            f"{exc.ename}: {exc.evalue}\n    {first}{more}"
+        )
     name = type(exc).__name__
     if name == "CellTimeoutError":
         return f"{notebook_name}: a cell exceeded the cell timeout: {str(exc).splitlines()[0]}"
@@ -67,7 +69,7 @@ def child_pids() -> list[int]:
         except OSError:
             continue
         # The command name may hold spaces or parentheses: fields start after the last ')'.
-        fields = stat[stat.rfind(b")") + 2:].split()
+        fields = stat[stat.rfind(b")") + 2 :].split()
         if int(fields[1]) == me:
             found.append(int(entry))
     return found
@@ -87,10 +89,8 @@ def kill_kernels() -> None:
                 break
             except (ProcessLookupError, PermissionError):
                 continue
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)  # reap, so no zombie lingers while the worker lives on
-        except ChildProcessError:
-            pass
 
 
 @contextmanager
@@ -153,9 +153,15 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, settings: d
         try:
             with deadline(settings.get("notebook_timeout"), notebook.name):
                 nb = papermill.execute_notebook(
-                    str(notebook), str(output), parameters=parameters,
-                    kernel_name=settings["kernel"], cwd=cwd, progress_bar=False, log_output=False,
-                    start_timeout=settings["start_timeout"], execution_timeout=settings["cell_timeout"],
+                    str(notebook),
+                    str(output),
+                    parameters=parameters,
+                    kernel_name=settings["kernel"],
+                    cwd=cwd,
+                    progress_bar=False,
+                    log_output=False,
+                    start_timeout=settings["start_timeout"],
+                    execution_timeout=settings["cell_timeout"],
                     request_save_on_cell_execute=True,
                     kernel_manager_class=_quiet_kernel_manager(),
                 )

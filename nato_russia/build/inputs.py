@@ -65,15 +65,31 @@ def versions() -> dict[str, str]:
     return found
 
 
-def input_hash(*, notebooks: list[Path], entry: dict, parameters: dict, settings: dict,
-               data_digest: str, code_digest: str, engine: str, versions: dict) -> str:
+def input_hash(
+    *,
+    notebooks: list[Path],
+    entry: dict,
+    parameters: dict,
+    settings: dict,
+    data_digest: str,
+    code_digest: str,
+    engine: str,
+    versions: dict,
+) -> str:
     """The one hash that says whether a variant's last good build is still current."""
     digest = hashlib.sha256()
     for nb in notebooks:
         digest.update(nb.name.encode() + b"\0")
         digest.update(nb.read_bytes())
-    record = {"entry": entry, "parameters": parameters, "settings": settings, "data": data_digest,
-              "code": code_digest, "engine": engine, "versions": versions}
+    record = {
+        "entry": entry,
+        "parameters": parameters,
+        "settings": settings,
+        "data": data_digest,
+        "code": code_digest,
+        "engine": engine,
+        "versions": versions,
+    }
     digest.update(json.dumps(record, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 

@@ -41,8 +41,9 @@ class BuildLock:
         except BlockingIOError:
             if not self.wait:
                 os.close(fd)
-                raise LockHeld(f"another build is running: {self.path} is held by pid {self.holder()} "
-                               "(use --wait to wait for it)") from None
+                raise LockHeld(
+                    f"another build is running: {self.path} is held by pid {self.holder()} (use --wait to wait for it)"
+                ) from None
             if on_wait:
                 on_wait(f"waiting for {self.path}, held by pid {self.holder()}")
             fcntl.flock(fd, fcntl.LOCK_EX)

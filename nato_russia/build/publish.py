@@ -30,7 +30,7 @@ INDEX_TEMPLATE = "index.html.j2"
 
 def now() -> str:
     """UTC timestamp, to the second, as written in manifests and colophons."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def staging_dir(reports_dir: Path, name: str) -> Path:
@@ -155,8 +155,9 @@ def write_index(reports_dir: Path, manifest: dict, order: list[str] | None = Non
     """
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR)),
-                             autoescape=True, keep_trailing_newline=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR)), autoescape=True, keep_trailing_newline=True
+    )
     css = "\n".join((paths.TEMPLATES_DIR / n).read_text(encoding="utf-8") for n in ("report.css", "print.css"))
     rows = []
     order = order or []
@@ -164,17 +165,23 @@ def write_index(reports_dir: Path, manifest: dict, order: list[str] | None = Non
     entries = sorted(manifest.get("variants", {}).items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
     for name, entry in entries:
         good = entry.get("published") or {}
-        rows.append({
-            "name": name,
-            "title": good.get("title") or entry.get("title") or name,
-            "as_of": (good.get("parameters") or {}).get("as_of", ""),
-            "built_at": good.get("built_at", ""),
-            "status": entry.get("status", "unknown"),
-            "label": STATUS_LABELS.get(entry.get("status"), entry.get("status", "unknown")),
-            "error": (entry.get("failure") or {}).get("error", "") if entry.get("status") == "failed" else "",
-            "links": [f for f in good.get("files", []) if f.endswith((".html", ".pdf"))],
-        })
+        rows.append(
+            {
+                "name": name,
+                "title": good.get("title") or entry.get("title") or name,
+                "as_of": (good.get("parameters") or {}).get("as_of", ""),
+                "built_at": good.get("built_at", ""),
+                "status": entry.get("status", "unknown"),
+                "label": STATUS_LABELS.get(entry.get("status"), entry.get("status", "unknown")),
+                "error": (entry.get("failure") or {}).get("error", "") if entry.get("status") == "failed" else "",
+                "links": [f for f in good.get("files", []) if f.endswith((".html", ".pdf"))],
+            }
+        )
     text = env.get_template(INDEX_TEMPLATE).render(
-        css=css, rows=rows, generated=manifest.get("finished_at") or now(),
-        commit=manifest.get("commit", "unknown"), escape=html.escape)
+        css=css,
+        rows=rows,
+        generated=manifest.get("finished_at") or now(),
+        commit=manifest.get("commit", "unknown"),
+        escape=html.escape,
+    )
     write_atomic(reports_dir / INDEX, text)

@@ -7,9 +7,8 @@ only accepts data: URIs, so a report can never reach out to a host while it is b
 
 from __future__ import annotations
 
-import datetime as dt
-
 import copy
+import datetime as dt
 import html
 import re
 from dataclasses import dataclass
@@ -54,7 +53,7 @@ def _shift_headings(source: str, by: int, drop_first_h1: bool = False) -> tuple[
                 lifted = line[2:].strip()
                 continue
             level = min(6, len(match.group(1)) + by)
-            line = "#" * level + line[len(match.group(1)):]
+            line = "#" * level + line[len(match.group(1)) :]
         out.append(line)
     return "\n".join(out).strip("\n"), lifted
 
@@ -225,15 +224,24 @@ def to_html(nb, stamp: Stamp, subtitle: str | None = None) -> str:
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-        exclude_anchor_links=True, exclude_raw=True, exclude_unknown=True,
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        exclude_raw=True,
+        exclude_unknown=True,
     )
-    resources = {"report": {
-        "title": stamp.title, "subtitle": subtitle if subtitle and subtitle != stamp.title else "",
-        "as_of": human_date(stamp.as_of), "css": _css(), "stamp": stamp,
-        # An empty parameter (a blank data_dir: the default) says nothing to a reader.
-        "parameters": sorted((name, value) for name, value in stamp.parameters.items() if value != ""),
-    }}
+    resources = {
+        "report": {
+            "title": stamp.title,
+            "subtitle": subtitle if subtitle and subtitle != stamp.title else "",
+            "as_of": human_date(stamp.as_of),
+            "css": _css(),
+            "stamp": stamp,
+            # An empty parameter (a blank data_dir: the default) says nothing to a reader.
+            "parameters": sorted((name, value) for name, value in stamp.parameters.items() if value != ""),
+        }
+    }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     main_start = body.find("<main")
     head, main = body[:main_start], mark_short_tables(add_heading_ids(body[main_start:]))
@@ -276,25 +284,37 @@ def pdf_chromium(html_text: str, target: Path, stamp: Stamp) -> None:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise EngineUnavailable("--pdf-engine chromium needs the playwright package "
-                                "(pip install playwright; no browser download is needed)") from None
+        raise EngineUnavailable(
+            "--pdf-engine chromium needs the playwright package (pip install playwright; no browser download is needed)"
+        ) from None
     if not Path(CHROMIUM).exists():
         raise EngineUnavailable(f"--pdf-engine chromium needs Chromium at {CHROMIUM} (apt-get install chromium)")
     small = 'style="font: 8pt serif; width: 100%; padding: 0 18mm; color: #555;"'
-    header = (f'<div {small}><span style="float:left">{html.escape(stamp.title)}</span>'
-              f'<span style="float:right">As of {html.escape(human_date(stamp.as_of))}</span></div>')
-    footer = (f'<div {small}><div style="text-align:center">page <span class="pageNumber"></span> of '
-              f'<span class="totalPages"></span></div></div>')
+    header = (
+        f'<div {small}><span style="float:left">{html.escape(stamp.title)}</span>'
+        f'<span style="float:right">As of {html.escape(human_date(stamp.as_of))}</span></div>'
+    )
+    footer = (
+        f'<div {small}><div style="text-align:center">page <span class="pageNumber"></span> of '
+        f'<span class="totalPages"></span></div></div>'
+    )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             page = browser.new_page()
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("data:")
-                       else route.abort())
+            page.route(
+                "**/*", lambda route: route.continue_() if route.request.url.startswith("data:") else route.abort()
+            )
             page.set_content(html_text, wait_until="load")
-            page.pdf(path=str(target), format="A4", print_background=True, display_header_footer=True,
-                     header_template=header, footer_template=footer,
-                     margin={"top": "22mm", "bottom": "20mm", "left": "18mm", "right": "18mm"})
+            page.pdf(
+                path=str(target),
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template=header,
+                footer_template=footer,
+                margin={"top": "22mm", "bottom": "20mm", "left": "18mm", "right": "18mm"},
+            )
         finally:
             browser.close()
 
@@ -305,7 +325,9 @@ def check_engine(engine: str) -> None:
         import importlib.util
 
         if importlib.util.find_spec("playwright") is None:
-            raise EngineUnavailable("--pdf-engine chromium needs the playwright package "
-                                    "(pip install playwright; no browser download is needed)")
+            raise EngineUnavailable(
+                "--pdf-engine chromium needs the playwright package "
+                "(pip install playwright; no browser download is needed)"
+            )
         if not Path(CHROMIUM).exists():
             raise EngineUnavailable(f"--pdf-engine chromium needs Chromium at {CHROMIUM} (apt-get install chromium)")

@@ -8,6 +8,7 @@ SIGTERM never lands in the middle of a rename or a manifest write.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import queue
@@ -80,10 +81,8 @@ def reap_orphan_kernels(worker_pids: set[int]) -> int:
                 try:
                     os.killpg(int(entry), signal.SIGKILL)
                 except OSError:
-                    try:
+                    with contextlib.suppress(OSError):
                         os.kill(int(entry), signal.SIGKILL)
-                    except OSError:
-                        pass
                 killed += 1
                 break
     return killed
@@ -111,8 +110,9 @@ class Build:
     # ---- the run --------------------------------------------------------------------------
     def run(self) -> int:
         """Build everything that is stale; return the process exit status."""
-        variants, settings = load_variants(self.o.variants_file, self.o.only or None,
-                                           cache_file=self.reports_dir / PARAMS_CACHE)
+        variants, settings = load_variants(
+            self.o.variants_file, self.o.only or None, cache_file=self.reports_dir / PARAMS_CACHE
+        )
         if self.o.cell_timeout is not None:
             settings["cell_timeout"] = self.o.cell_timeout
         if self.o.notebook_timeout is not None:
@@ -151,22 +151,40 @@ class Build:
         jobs = []
         for v in variants:
             params = v.effective_parameters(data_param)
-            digest = inputs.input_hash(notebooks=v.notebooks, entry=v.entry, parameters=params, settings=settings,
-                                       data_digest=data_digest, code_digest=code_digest, engine=self.o.engine,
-                                       versions=versions)
+            digest = inputs.input_hash(
+                notebooks=v.notebooks,
+                entry=v.entry,
+                parameters=params,
+                settings=settings,
+                data_digest=data_digest,
+                code_digest=code_digest,
+                engine=self.o.engine,
+                versions=versions,
+            )
             entry = manifest["variants"].setdefault(v.name, {})
             entry["title"] = v.title
             good = entry.get("published") or {}
-            if (not self.o.force and good.get("input_hash") == digest
-                    and publish.outputs_present(self.reports_dir, good)):
+            if (
+                not self.o.force
+                and good.get("input_hash") == digest
+                and publish.outputs_present(self.reports_dir, good)
+            ):
                 entry["status"] = "skipped"
                 entry["last_run"] = publish.now()
                 self.progress.update(v.name, "skipped", "unchanged since " + good.get("built_at", "?"))
                 continue
-            stamp = render.Stamp(title=v.title, as_of=str(params.get("as_of", "")), parameters=params,
-                                 data_hash=data_digest, input_hash=digest, commit=commit,
-                                 built_at=publish.now(), versions=versions)
+            stamp = render.Stamp(
+                title=v.title,
+                as_of=str(params.get("as_of", "")),
+                parameters=params,
+                data_hash=data_digest,
+                input_hash=digest,
+                commit=commit,
+                built_at=publish.now(),
+                versions=versions,
+            )
             from nato_russia.build.worker import Job
+
             jobs.append(Job(v, self.reports_dir, settings, self.o.engine, data_param, stamp))
 
         # Longest first (last good build's time, else notebook count), so the long merged
@@ -187,8 +205,10 @@ class Build:
         order = [str(v.get("name")) for v in load_document(self.o.variants_file)["variants"]]
         publish.write_index(self.reports_dir, manifest, order)
         self.progress.close()
-        summary = f"{len(variants)} variant(s): {len(jobs) - failed} built, {failed} failed, " \
-                  f"{len(variants) - len(jobs)} skipped in {manifest['seconds']:.1f}s → {self.reports_dir}"
+        summary = (
+            f"{len(variants)} variant(s): {len(jobs) - failed} built, {failed} failed, "
+            f"{len(variants) - len(jobs)} skipped in {manifest['seconds']:.1f}s → {self.reports_dir}"
+        )
         self.progress.info(summary)
         return 1 if failed else 0
 
@@ -209,8 +229,9 @@ class Build:
                 self._check_stop()
                 while pending and len(running) < max(1, self.o.jobs):
                     job = pending.pop(0)
-                    proc = ctx.Process(target=worker.run, args=(job, events, os.getpid()),
-                                       name=f"build-{job.variant.name}")
+                    proc = ctx.Process(
+                        target=worker.run, args=(job, events, os.getpid()), name=f"build-{job.variant.name}"
+                    )
                     proc.start()
                     all_pids.add(proc.pid)
                     running[job.variant.name] = (proc, job, time.monotonic())
@@ -234,10 +255,13 @@ class Build:
                     elif proc.is_alive() or not self._drained(events, results, staging):
                         continue
                     elif name not in results:
-                        results[name] = {"status": "failed", "timings": {}, "failed_notebooks": [],
-                                         "staging": staging.get(name),
-                                         "error": f"worker died (exit code {proc.exitcode}): "
-                                                  "kernel or process killed?"}
+                        results[name] = {
+                            "status": "failed",
+                            "timings": {},
+                            "failed_notebooks": [],
+                            "staging": staging.get(name),
+                            "error": f"worker died (exit code {proc.exitcode}): kernel or process killed?",
+                        }
                     del running[name]
                     failed += self._finish(job, results[name], manifest, time.monotonic() - t0)
                     reap_orphan_kernels({proc.pid})
@@ -288,29 +312,49 @@ class Build:
         staging = Path(result["staging"]) if result.get("staging") else None
         timings = dict(result.get("timings") or {})
         timings["total"] = round(seconds, 2)
-        rel_notebooks = [os.path.relpath(nb, paths.ROOT) if nb.is_relative_to(paths.ROOT) else str(nb)
-                         for nb in job.variant.notebooks]
+        rel_notebooks = [
+            os.path.relpath(nb, paths.ROOT) if nb.is_relative_to(paths.ROOT) else str(nb)
+            for nb in job.variant.notebooks
+        ]
         if result["status"] == "ok" and staging is not None:
             publish.swap_into_place(staging, self.reports_dir / name)
             publish.clear_failed(self.reports_dir, name)
             s = job.stamp
-            entry.update(status="ok", failure=None, published={
-                "title": s.title, "notebooks": rel_notebooks, "parameters": s.parameters,
-                "formats": job.variant.formats, "input_hash": s.input_hash, "data_hash": s.data_hash,
-                "commit": s.commit, "versions": s.versions, "built_at": s.built_at, "timings": timings,
-                "engine": job.engine, "files": [f"{name}/{f}" for f in result["files"]],
-            })
+            entry.update(
+                status="ok",
+                failure=None,
+                published={
+                    "title": s.title,
+                    "notebooks": rel_notebooks,
+                    "parameters": s.parameters,
+                    "formats": job.variant.formats,
+                    "input_hash": s.input_hash,
+                    "data_hash": s.data_hash,
+                    "commit": s.commit,
+                    "versions": s.versions,
+                    "built_at": s.built_at,
+                    "timings": timings,
+                    "engine": job.engine,
+                    "files": [f"{name}/{f}" for f in result["files"]],
+                },
+            )
             self.progress.update(name, "ok", ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
             code = 0
         else:
             kept = publish.keep_failed(self.reports_dir, [Path(p) for p in result.get("failed_notebooks", [])])
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
-            entry.update(status="failed", failure={
-                "error": result.get("error"), "at": publish.now(), "timings": timings,
-                "input_hash": job.stamp.input_hash, "parameters": job.stamp.parameters,
-                "failed_notebooks": [os.path.relpath(p, self.reports_dir) for p in kept],
-            })
+            entry.update(
+                status="failed",
+                failure={
+                    "error": result.get("error"),
+                    "at": publish.now(),
+                    "timings": timings,
+                    "input_hash": job.stamp.input_hash,
+                    "parameters": job.stamp.parameters,
+                    "failed_notebooks": [os.path.relpath(p, self.reports_dir) for p in kept],
+                },
+            )
             entry.setdefault("published", None)
             where = f"; executed notebook kept at {', '.join(str(p) for p in kept)}" if kept else ""
             self.progress.update(name, "failed", f"{result.get('error')}{where}")

@@ -55,7 +55,8 @@ class Parameter:
     def is_date(self) -> bool:
         """Checked as a calendar date: its comment says YYYY-MM-DD, or its default is such a date."""
         return "YYYY-MM-DD" in self.help or (
-            isinstance(self.default, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.default) is not None)
+            isinstance(self.default, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.default) is not None
+        )
 
 
 @dataclass
@@ -154,8 +155,9 @@ def declared_parameters(notebook: Path, cache: DeclarationCache | None = None) -
     except Exception as exc:  # a notebook that cannot even be read is a declaration error
         raise VariantError(f"cannot inspect {notebook}: {exc}") from exc
     params = {
-        name: Parameter(name, info.get("inferred_type_name") or "None", _literal(info.get("default", "")),
-                        info.get("help") or "")
+        name: Parameter(
+            name, info.get("inferred_type_name") or "None", _literal(info.get("default", "")), info.get("help") or ""
+        )
         for name, info in found.items()
     }
     if cache is not None:
@@ -212,7 +214,8 @@ def validate_parameters(variant_name: str, notebook: Path, given: dict, declared
             pass  # a default that is not a date is the notebook's business
     if problems:
         raise VariantError(
-            f"variant {variant_name!r}, notebook {notebook.name}: " + "; ".join(problems)
+            f"variant {variant_name!r}, notebook {notebook.name}: "
+            + "; ".join(problems)
             + f". Valid parameters: {_valid_list(declared)}"
         )
 
@@ -241,8 +244,9 @@ def load_document(variants_file: Path) -> dict:
     return doc
 
 
-def load_variants(variants_file: Path = paths.VARIANTS_FILE, only: list[str] | None = None,
-                  cache_file: Path | None = None) -> tuple[list[Variant], dict]:
+def load_variants(
+    variants_file: Path = paths.VARIANTS_FILE, only: list[str] | None = None, cache_file: Path | None = None
+) -> tuple[list[Variant], dict]:
     """Read, check and return the variants (those named in `only`, if given) and the settings.
 
     Every check that needs no kernel runs here: names, formats, notebooks exist, parameters.
@@ -279,8 +283,9 @@ def load_variants(variants_file: Path = paths.VARIANTS_FILE, only: list[str] | N
         params = dict(entry.get("parameters") or {})
         # YAML reads an unquoted 2021-10-19 as a date; the notebooks want the string.
         params = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in params.items()}
-        variant = Variant(name, str(entry.get("title") or name), [(base / nb).resolve() for nb in notebooks],
-                          params, formats, entry)
+        variant = Variant(
+            name, str(entry.get("title") or name), [(base / nb).resolve() for nb in notebooks], params, formats, entry
+        )
         if only and name not in only:
             continue
         for nb in variant.notebooks:

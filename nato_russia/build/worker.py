@@ -92,8 +92,16 @@ def run(job: Job, events, parent: int | None = None) -> None:
         events.join_thread()
         os._exit(128 + signal.SIGTERM)
     except BaseException:  # anything else is a build failure the parent must hear about
-        send("result", {"status": "failed", "timings": timings, "failed_notebooks": [],
-                        "error": "build error: " + traceback.format_exc(limit=4).strip(), "staging": str(staging)})
+        send(
+            "result",
+            {
+                "status": "failed",
+                "timings": timings,
+                "failed_notebooks": [],
+                "error": "build error: " + traceback.format_exc(limit=4).strip(),
+                "staging": str(staging),
+            },
+        )
     events.close()
     events.join_thread()  # flush the queue before exiting, or the parent might never see the result
 
@@ -117,8 +125,13 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
             executed.append(execute.execute_notebook(nb_path, out, nb_params, job.settings))
         except execute.ExecutionFailed as exc:
             timings["execute"] = round(time.monotonic() - started, 2)
-            return {"status": "failed", "timings": timings, "error": exc.summary,
-                    "failed_notebooks": [str(exc.notebook)], "staging": str(staging)}
+            return {
+                "status": "failed",
+                "timings": timings,
+                "error": exc.summary,
+                "failed_notebooks": [str(exc.notebook)],
+                "staging": str(staging),
+            }
     timings["execute"] = round(time.monotonic() - started, 2)
 
     send("stage", "exporting html")
@@ -126,8 +139,9 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
     several = len(executed) > 1
     prepared, titles = [], []
     for i, (nb_path, nb) in enumerate(zip(variant.notebooks, executed, strict=True)):
-        clean, title = render.prepare(nb, chapter=nb_path.stem, several=several, prefix=f"nb{i}",
-                                      log=lambda line: send("log", line))
+        clean, title = render.prepare(
+            nb, chapter=nb_path.stem, several=several, prefix=f"nb{i}", log=lambda line: send("log", line)
+        )
         prepared.append(clean)
         titles.append(title)
     html_text = render.to_html(render.merge(prepared), job.stamp, subtitle=titles[0])
@@ -147,5 +161,10 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
         timings["pdf"] = round(time.monotonic() - started, 2)
         files.append(pdf_path)
     files += outputs + sorted(p for p in figures.rglob("*") if p.is_file())
-    return {"status": "ok", "timings": timings, "error": None, "staging": str(staging),
-            "files": [str(p.relative_to(staging)) for p in files]}
+    return {
+        "status": "ok",
+        "timings": timings,
+        "error": None,
+        "staging": str(staging),
+        "files": [str(p.relative_to(staging)) for p in files],
+    }
