@@ -21,6 +21,11 @@ from nato_russia.data import DataError, Dataset, load_dataset
 
 # Names IPython itself puts in a notebook's namespace; anything else unknown was injected by a run.
 _IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
+# What papermill can inject: values that have a literal in Python source.
+_INJECTABLE_TYPES = (str, int, float, bool, list, dict, type(None))
+# Unknown names are looked for once per kernel: papermill injects before the first run, whereas an
+# analyst who re-runs the first cells in JupyterLab has, by then, variables of their own.
+_namespace_checked = False
 
 
 class FactCheckError(AssertionError):
@@ -92,16 +97,19 @@ def start_report(namespace: dict, notebook: str) -> ReportRun:
     """Validate the notebook's parameters (read from its namespace), load the data and cut it to as-of."""
     _install_short_errors()
     values = {name: namespace.get(name) for name in params.PARAMETERS}
-    extra = {
-        name
-        for name, value in namespace.items()
-        if not name.startswith("_")
-        and name not in params.PARAMETERS
-        and name not in _IPYTHON_NAMES
-        and not callable(value)
-        and type(value).__name__ != "module"
-    }
+    global _namespace_checked
+    extra = set()
+    if not _namespace_checked:
+        extra = {
+            name
+            for name, value in namespace.items()
+            if not name.startswith("_")
+            and name not in params.PARAMETERS
+            and name not in _IPYTHON_NAMES
+            and isinstance(value, _INJECTABLE_TYPES)
+        }
     parameters = params.validate_parameters(values, extra)
+    _namespace_checked = True
     full_data = load_dataset(parameters.data_dir)
     first_day = full_data.events["event_date"].min().date()
     if parameters.as_of < first_day:

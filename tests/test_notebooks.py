@@ -129,3 +129,14 @@ def test_bad_parameters_stop_the_run_in_its_first_cells_with_one_sentence(parame
     assert "start_report" in failing[0].source
     (output,) = [o for o in failing[0].outputs if o.output_type == "error"]
     assert len(output.traceback) == 1, "a parameter error is one sentence, not a traceback"
+
+
+def test_an_analyst_can_rerun_the_first_cells_in_the_same_kernel(tmp_path):
+    """In JupyterLab the setup cell is often run again once the notebook's own variables exist."""
+    notebook = nbformat.read(paths.NOTEBOOKS_DIR / "04-aftermath.ipynb", as_version=4)
+    setup = next(cell for cell in notebook.cells if "start_report" in cell.source)
+    notebook.cells.append(nbformat.v4.new_code_cell("label = 'a string of mine'\n" + setup.source))
+    notebook.cells.append(nbformat.v4.new_code_cell("assert run.parameters.as_of.isoformat() == as_of"))
+    copy = tmp_path / "rerun.ipynb"
+    nbformat.write(notebook, copy)
+    _execute(copy, tmp_path)
