@@ -290,7 +290,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
     legend.append(Patch(facecolor=BLUE, alpha=0.45, label="fainter: graded M or lower"))
     key.legend(handles=legend, loc="center", ncol=3, fontsize=8, frameon=False)
     open_now = channel_status_counts(data, end)
-    _title(axis, f"Of {len(lanes)} channels between NATO and Russia, {open_now} still open on {end:%-d %b %Y}")
+    _title(axis, f"Of the {len(lanes)} NATO–Russia channels shown, {open_now} still open on {end:%-d %b %Y}")
     bounds = set(periods["start_event_id"]) | set(periods["end_event_id"].dropna())
     source_ids = analysis.sources_of(data.events[data.events["event_id"].isin(bounds)], marks)
     _source_line(figure, data, source_ids, parameters)
