@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -141,12 +142,22 @@ def figure_html(chart: Chart, png: bytes, caption: str) -> str:
     )
 
 
+# "28 May 2002" or "Oct 2021" inside a cell: kept on one line, since a date broken over three reads badly.
+_DATE_IN_TEXT = re.compile(r"\b(?:(\d{1,2}) )?([A-Z][a-z]{2}) (\d{4})\b")
+
+
+def _unbreakable_dates(text: str) -> str:
+    return _DATE_IN_TEXT.sub(lambda match: match.group(0).replace(" ", "\u00a0"), text)
+
+
 def table_html(table: pd.DataFrame, caption: str) -> str:
+    """A table as a captioned <figure>: no index, dates written as dates and kept on one line."""
     shown = table.copy()
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
             shown[column] = shown[column].dt.strftime("%-d %b %Y").fillna("—")
     shown = shown.astype(object).where(shown.notna(), "—")
+    shown = shown.map(lambda value: _unbreakable_dates(value) if isinstance(value, str) else value)
     body = shown.to_html(index=False, border=0, classes="data-table", escape=True)
     return f'<figure class="table"><figcaption>{html.escape(caption)}</figcaption>{body}</figure>'
 
