@@ -200,9 +200,14 @@ def _days_since(event: pd.Series, cutoff: pd.Timestamp) -> int:
     return int((cutoff - last_possible_day).days)
 
 
+def nrc_meetings(data: Dataset) -> pd.DataFrame:
+    """The events that are meetings of the NATO–Russia Council."""
+    return data.events[(data.events["channel_id"] == "nrc") & (data.events["category"] == "meeting")]
+
+
 def nrc_meetings_per_year(data: Dataset, first_year: int, last_year: int) -> pd.Series:
     """How many NATO–Russia Council meetings each year held, zeros included."""
-    meetings = data.events[(data.events["channel_id"] == "nrc") & (data.events["category"] == "meeting")]
+    meetings = nrc_meetings(data)
     counts = meetings["event_date"].dt.year.value_counts()
     years = range(first_year, last_year + 1)
     return pd.Series([int(counts.get(year, 0)) for year in years], index=pd.Index(years, name="year"), name="meetings")
@@ -316,7 +321,7 @@ def cap_sequence(data: Dataset, body_id: str = RUSSIA_MISSION) -> list[int]:
 
 def first_nrc_meeting_year_after(data: Dataset, year: int) -> int | None:
     """The first year after `year` in which the NATO–Russia Council met."""
-    meetings = data.events[(data.events["channel_id"] == "nrc") & (data.events["category"] == "meeting")]
+    meetings = nrc_meetings(data)
     later = meetings[meetings["event_date"].dt.year > year]
     return None if later.empty else int(later["event_date"].min().year)
 

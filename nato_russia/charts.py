@@ -330,7 +330,7 @@ def plot_nrc_meetings(
     if quiet:
         title += f", none in {analysis.join_and(quiet)}"
     _title(axis, title)
-    meetings = data.events[(data.events["channel_id"] == "nrc") & (data.events["category"] == "meeting")]
+    meetings = analysis.nrc_meetings(data)
     source_ids = analysis.sources_of(meetings[meetings["event_date"].dt.year.between(first_year, last_year)])
     _source_line(figure, data, source_ids, parameters)
     alt = (

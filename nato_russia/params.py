@@ -51,14 +51,6 @@ class ReportParameters:
             slug += "-data" + hashlib.sha256(str(self.data_dir.resolve()).encode()).hexdigest()[:6]
         return slug
 
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "period_start": self.period_start.isoformat(),
-            "period_end": self.period_end.isoformat(),
-            "as_of": self.as_of.isoformat(),
-            "data_dir": "" if self.is_default_data else str(self.data_dir),
-        }
-
 
 def describe_parameters() -> str:
     """One line per parameter, for error messages: 'name (str): meaning'."""
