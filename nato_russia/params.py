@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,11 +18,19 @@ from nato_russia import paths
 # name -> (type, default, what it means); the notebooks' parameters cells say the same.
 PARAMETERS: dict[str, tuple[type, str, str]] = {
     "period_start": (str, "1991-01-01", "first day shown (YYYY-MM-DD)"),
-    "period_end": (str, "2026-12-31", "last day shown (YYYY-MM-DD)"),
-    "as_of": (str, "2026-11-28", "facts after this day are not shown; 'days since' counts to it (YYYY-MM-DD)"),
+    "period_end": (str, "", "last day shown (YYYY-MM-DD; blank: the as-of date)"),
+    "as_of": (
+        str,
+        "",
+        "facts after this day are not shown; 'days since' counts to it (YYYY-MM-DD; blank: today, UTC)",
+    ),
     "data_dir": (str, "", "folder holding datapackage.json (blank: the data/ folder of this project)"),
     "figures_dir": (str, "", "where figures are saved (blank: the figures/ folder of this project)"),
 }
+
+
+#: Environment variable that overrides "today" (YYYY-MM-DD): for tests and back-dated runs.
+TODAY_VARIABLE = "NATO_RUSSIA_TODAY"
 
 
 class ParameterError(ValueError):
@@ -52,6 +61,18 @@ class ReportParameters:
         return slug
 
 
+def today(override: str | None = None) -> dt.date:
+    """The date a blank as_of stands for: `override`, else $NATO_RUSSIA_TODAY, else today's date in UTC.
+
+    A build resolves it once and passes the date to every notebook, so all of its reports agree even
+    when a build runs across midnight. Raises ParameterError for an override that is not a date.
+    """
+    for name, value in (("--today", override), (TODAY_VARIABLE, os.environ.get(TODAY_VARIABLE))):
+        if value is not None and value.strip():
+            return _parse_date(name, value)
+    return dt.datetime.now(dt.UTC).date()
+
+
 def describe_parameters() -> str:
     """One line per parameter, for error messages: 'name (str): meaning'."""
     return "; ".join(f"{name} ({kind.__name__}): {meaning}" for name, (kind, _, meaning) in PARAMETERS.items())
@@ -73,16 +94,17 @@ def validate_parameters(values: dict[str, object], extra_names: set[str] = froze
                 f"Parameter {name} must be {kind.__name__} ({meaning}), but got {type(value).__name__} {value!r}."
             )
     period_start = _parse_date("period_start", values["period_start"])
-    period_end = _parse_date("period_end", values["period_end"])
-    as_of = _parse_date("as_of", values["as_of"])
-    if period_end < period_start:
-        raise ParameterError(
-            f"period_end {period_end} is before period_start {period_start}; the end must be on or after the start."
-        )
+    # Blank dates move: as_of is today (as a build resolves it), period_end is as_of.
+    as_of = _parse_date("as_of", values["as_of"]) if values["as_of"].strip() else today()
+    period_end = _parse_date("period_end", values["period_end"]) if values["period_end"].strip() else as_of
     if as_of < period_start:
         raise ParameterError(
             f"as_of {as_of} is before period_start {period_start}; nothing would be shown. "
             "Choose an as-of date on or after the start of the period."
+        )
+    if period_end < period_start:
+        raise ParameterError(
+            f"period_end {period_end} is before period_start {period_start}; the end must be on or after the start."
         )
     data_dir = Path(values["data_dir"]).expanduser() if values["data_dir"] else paths.DATA_DIR
     if not data_dir.is_dir():
@@ -105,6 +127,7 @@ def _parse_date(name: str, text: str) -> dt.date:
     try:
         return dt.datetime.strptime(text.strip(), "%Y-%m-%d").date()
     except ValueError:
+        what = name if name.startswith(("-", "NATO")) else f"Parameter {name}"
         raise ParameterError(
-            f"Parameter {name} is {text!r}, which is not a date; write a real calendar date as YYYY-MM-DD."
+            f"{what} is {text!r}, which is not a date; write a real calendar date as YYYY-MM-DD."
         ) from None

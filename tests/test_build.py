@@ -370,7 +370,7 @@ def test_build_publishes_skips_and_rebuilds(tmp_path, fixture_data, monkeypatch)
     assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
 
     out = reports / "fx"
-    assert sorted(p.name for p in out.iterdir()) == ["figures", "fx.html", "fx.ipynb", "fx.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["editions", "figures", "fx.html", "fx.ipynb", "fx.pdf"]
     assert (out / "figures" / "fixture-series.png").stat().st_size > 1000
     html_text = (out / "fx.html").read_text()
     refs = check_html(html_text, "Fixture report fx")

@@ -1,8 +1,8 @@
 """Command line: `python -m nato_russia.build [options]` (what `make reports` runs).
 
 Exit status: 0 all variants built or up to date; 1 a variant failed (the others still
-published); 2 the variants file or the command line is wrong (nothing ran); 3 another build
-holds the lock; 130/143 stopped by SIGINT/SIGTERM.
+published), or the disk is full; 2 the variants file, a date or the command line is wrong
+(nothing ran); 3 another build holds the lock; 130/143 stopped by SIGINT/SIGTERM.
 """
 
 from __future__ import annotations
@@ -72,6 +72,13 @@ def parser() -> argparse.ArgumentParser:
         metavar="S",
         help="seconds one notebook may run (default: reports.yaml settings, else 1800)",
     )
+    p.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        default=None,
+        help="the date a blank as_of stands for (default: $NATO_RUSSIA_TODAY, else today's date in UTC); "
+        "for tests and back-dated runs",
+    )
     p.add_argument("--wait", action="store_true", help="wait for a running build instead of refusing")
     p.add_argument("--no-live", action="store_true", help="plain log lines even at a terminal")
     return p
@@ -79,6 +86,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from nato_russia import params
+
+    try:  # a bad date is refused here, in a sentence, before anything is read or started
+        today = params.today(args.today).isoformat()
+    except params.ParameterError as exc:
+        print(f"build: {exc}", file=sys.stderr)
+        return 2
     from nato_russia.build.lock import LockHeld
     from nato_russia.build.render import EngineUnavailable
     from nato_russia.build.runner import Build, Options
@@ -96,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         cell_timeout=args.cell_timeout,
         notebook_timeout=args.notebook_timeout,
         live=False if args.no_live else None,
+        today=today,
     )
     try:
         return Build(options).run()

@@ -11,14 +11,12 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import datetime as dt
-import html
+import errno
 import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
-
-from nato_russia import paths
 
 MANIFEST = "manifest.json"
 INDEX = "index.html"
@@ -91,11 +89,15 @@ def keep_failed(reports_dir: Path, notebooks: list[Path]) -> list[Path]:
     """Copy the executed notebooks of a failed run to reports/_failed/ and return their new paths."""
     kept = []
     folder = reports_dir / FAILED_DIR
-    folder.mkdir(parents=True, exist_ok=True)
     for nb in notebooks:
         if nb.exists():
             dest = folder / nb.name
-            shutil.copy2(nb, dest)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(nb, dest)
+            except OSError:
+                dest.unlink(missing_ok=True)  # no half-copied notebook (a full disk, say)
+                raise
             kept.append(dest)
     return kept
 
@@ -145,43 +147,38 @@ def outputs_present(reports_dir: Path, record: dict) -> bool:
     return bool(files) and all((reports_dir / f).is_file() for f in files)
 
 
-STATUS_LABELS = {"ok": "built", "skipped": "up to date", "failed": "failed"}
+def link_tree(source: Path, target: Path) -> None:
+    """Recreate `source` under `target` with hard links (no new space); copies where links fail."""
+    for path in sorted(source.rglob("*")):
+        dest = target / path.relative_to(source)
+        if path.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+        elif path.is_file():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, dest)
+            except OSError as exc:
+                if exc.errno == errno.ENOSPC:
+                    raise
+                shutil.copy2(path, dest)
 
 
-def write_index(reports_dir: Path, manifest: dict, order: list[str] | None = None) -> None:
-    """reports/index.html: every variant with title, as-of date, build time, status and links.
+def carry_editions(published: Path, staging: Path, keep: int | None) -> list[str]:
+    """Bring the variant's other editions into `staging` (hard links), keeping the newest `keep` in all.
 
-    Variants appear in `order` (reports.yaml's), any others after them by name.
+    The staging folder then holds the whole variant, editions included, and replaces the published
+    one in a single atomic swap: earlier editions keep their bytes (the same files, linked), and an
+    edition beyond the retention is simply not carried over. Returns the as-of dates kept.
     """
-    import jinja2
+    from nato_russia import editions
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR)), autoescape=True, keep_trailing_newline=True
-    )
-    css = "\n".join((paths.TEMPLATES_DIR / n).read_text(encoding="utf-8") for n in ("report.css", "print.css"))
-    rows = []
-    order = order or []
-    rank = {name: i for i, name in enumerate(order)}
-    entries = sorted(manifest.get("variants", {}).items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
-    for name, entry in entries:
-        good = entry.get("published") or {}
-        rows.append(
-            {
-                "name": name,
-                "title": good.get("title") or entry.get("title") or name,
-                "as_of": (good.get("parameters") or {}).get("as_of", ""),
-                "built_at": good.get("built_at", ""),
-                "status": entry.get("status", "unknown"),
-                "label": STATUS_LABELS.get(entry.get("status"), entry.get("status", "unknown")),
-                "error": (entry.get("failure") or {}).get("error", "") if entry.get("status") == "failed" else "",
-                "links": [f for f in good.get("files", []) if f.endswith((".html", ".pdf"))],
-            }
-        )
-    text = env.get_template(INDEX_TEMPLATE).render(
-        css=css,
-        rows=rows,
-        generated=manifest.get("finished_at") or now(),
-        commit=manifest.get("commit", "unknown"),
-        escape=html.escape,
-    )
-    write_atomic(reports_dir / INDEX, text)
+    new = editions.edition_dates(staging / editions.EDITIONS_DIR)
+    old = [d for d in editions.edition_dates(published / editions.EDITIONS_DIR) if d not in new]
+    kept = sorted(set(new) | set(old))
+    if keep is not None:
+        kept = kept[-keep:]
+        kept = sorted(set(kept) | set(new))  # the edition just built is always published
+    for as_of in old:
+        if as_of in kept:
+            link_tree(published / editions.EDITIONS_DIR / as_of, staging / editions.EDITIONS_DIR / as_of)
+    return kept

@@ -22,6 +22,10 @@ HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 TEMPLATE_NAME = "report"
 SCREEN_CSS = "report.css"
 PRINT_CSS = "print.css"
+EDITIONS_CSS = "editions.css"  # the changes section, the archive and the front page
+
+#: Where a published report finds the feed (reports/<variant>/<variant>.html -> reports/feed.xml).
+FEED_HREF = "../feed.xml"
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _ATX = re.compile(r"^(#{1,6})(\s)")
@@ -39,6 +43,8 @@ class Stamp:
     commit: str
     built_at: str
     versions: dict
+    today: str = ""  # the build's date, which a blank as_of stands for
+    pinned: bool = False  # as_of fixed in reports.yaml (not moving with the build's date)
 
 
 def _shift_headings(source: str, by: int, drop_first_h1: bool = False) -> tuple[str, str | None]:
@@ -112,7 +118,16 @@ def merge(notebooks: list):
 
 
 def _css() -> str:
-    return "\n".join((paths.TEMPLATES_DIR / name).read_text(encoding="utf-8") for name in (SCREEN_CSS, PRINT_CSS))
+    names = (SCREEN_CSS, PRINT_CSS, EDITIONS_CSS)
+    return "\n".join((paths.TEMPLATES_DIR / name).read_text(encoding="utf-8") for name in names)
+
+
+_FEED_LINK = re.compile(r'(<link rel="alternate" type="application/atom\+xml"[^>]*\bhref=")([^"]*)(")')
+
+
+def with_feed_href(html_text: str, href: str) -> str:
+    """The same document announcing the feed at `href` (an edition's copy sits three folders deeper)."""
+    return _FEED_LINK.sub(lambda m: m.group(1) + html.escape(href, quote=True) + m.group(3), html_text, count=1)
 
 
 _HEADING = re.compile(r"<h([23])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
@@ -217,8 +232,11 @@ def human_date(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def to_html(nb, stamp: Stamp, subtitle: str | None = None) -> str:
-    """Export a prepared notebook to a self-contained HTML document with the report template."""
+def to_html(nb, stamp: Stamp, subtitle: str | None = None, changes: str = "") -> str:
+    """Export a prepared notebook to a self-contained HTML document with the report template.
+
+    `changes` is the HTML of the "Since the last edition" section that opens the report (or "").
+    """
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -238,6 +256,10 @@ def to_html(nb, stamp: Stamp, subtitle: str | None = None) -> str:
             "as_of": human_date(stamp.as_of),
             "css": _css(),
             "stamp": stamp,
+            "today": stamp.today,
+            "pinned": stamp.pinned,
+            "feed_href": FEED_HREF,
+            "changes": changes,
             # An empty parameter (a blank data_dir: the default) says nothing to a reader.
             "parameters": sorted((name, value) for name, value in stamp.parameters.items() if value != ""),
         }

@@ -9,6 +9,8 @@ SIGTERM never lands in the middle of a rename or a manifest write.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import errno
 import multiprocessing as mp
 import os
 import queue
@@ -18,11 +20,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nato_russia import paths
-from nato_russia.build import inputs, publish, render
+from nato_russia import editions, params, paths
+from nato_russia.build import frontpage, inputs, publish, render
 from nato_russia.build.lock import BuildLock
 from nato_russia.build.progress import Progress
-from nato_russia.build.variants import Variant, load_document, load_variants
+from nato_russia.build.variants import Variant, VariantError, load_document, load_variants
+
+#: Settings and reports.yaml keys that change what is kept or linked, not what a report says:
+#: left out of the input hash, so changing the retention rebuilds nothing.
+UNHASHED = ("keep_editions", "base_url")
 
 #: Declared parameters of notebooks seen before, by content hash (see variants.DeclarationCache).
 PARAMS_CACHE = ".parameters-cache.json"
@@ -46,6 +52,7 @@ class Options:
     cell_timeout: float | None = None
     notebook_timeout: float | None = None
     live: bool | None = None  # None: live progress only when stdout is a TTY
+    today: str | None = None  # YYYY-MM-DD for a blank as_of; None: $NATO_RUSSIA_TODAY, else today in UTC
 
 
 class Stop(Exception):
@@ -120,6 +127,12 @@ class Build:
         render.check_engine(self.o.engine)
         if self.o.data_dir is not None and not (Path(self.o.data_dir) / "datapackage.json").is_file():
             raise FileNotFoundError(f"--data-dir {self.o.data_dir} holds no datapackage.json")
+        # "Today" is resolved once, so every variant of this build has the same date.
+        try:
+            self.today = params.today(self.o.today).isoformat()
+        except params.ParameterError as exc:
+            raise VariantError(str(exc)) from None
+        check_dates(variants, self.today, Path(self.o.data_dir) if self.o.data_dir else paths.DATA_DIR)
 
         self.progress = Progress([v.name for v in variants], live=self.o.live)
         lock = BuildLock(self.reports_dir, wait=self.o.wait)
@@ -146,16 +159,25 @@ class Build:
         commit = inputs.git_commit()
         data_digest = inputs.data_hash(data_dir)
         code_digest = inputs.code_hash()
-        manifest.update({"schema": 1, "commit": commit, "versions": versions, "started_at": publish.now()})
+        manifest.update(
+            {
+                "schema": 1,
+                "commit": commit,
+                "versions": versions,
+                "started_at": publish.now(),
+                "today": self.today,
+            }
+        )
+        hashed_settings = {k: v for k, v in settings.items() if k not in UNHASHED}
 
         jobs = []
         for v in variants:
-            params = v.effective_parameters(data_param)
+            params = v.effective_parameters(data_param, self.today)
             digest = inputs.input_hash(
                 notebooks=v.notebooks,
-                entry=v.entry,
+                entry={k: val for k, val in v.entry.items() if k not in UNHASHED},
                 parameters=params,
-                settings=settings,
+                settings=hashed_settings,
                 data_digest=data_digest,
                 code_digest=code_digest,
                 engine=self.o.engine,
@@ -182,6 +204,8 @@ class Build:
                 commit=commit,
                 built_at=publish.now(),
                 versions=versions,
+                today=self.today,
+                pinned=v.pinned,
             )
             from nato_russia.build.worker import Job
 
@@ -201,16 +225,34 @@ class Build:
         manifest["finished_at"] = publish.now()
         manifest["seconds"] = round(time.monotonic() - started, 2)
         self.reports_dir.mkdir(parents=True, exist_ok=True)
-        publish.write_manifest(self.reports_dir, manifest)
         order = [str(v.get("name")) for v in load_document(self.o.variants_file)["variants"]]
-        publish.write_index(self.reports_dir, manifest, order)
+        order += sorted(set(manifest["variants"]) - set(order))
+        written = self._write_shared(manifest, order, settings.get("base_url") or "")
         self.progress.close()
         summary = (
             f"{len(variants)} variant(s): {len(jobs) - failed} built, {failed} failed, "
             f"{len(variants) - len(jobs)} skipped in {manifest['seconds']:.1f}s → {self.reports_dir}"
         )
         self.progress.info(summary)
-        return 1 if failed else 0
+        return 1 if failed or not written else 0
+
+    def _write_shared(self, manifest: dict, order: list[str], base_url: str) -> bool:
+        """Write the manifest, the front page and the feed; on a full disk keep the old ones and say so."""
+        try:
+            publish.write_manifest(self.reports_dir, manifest)
+            frontpage.write_index(self.reports_dir, manifest, order)
+            frontpage.write_feed(self.reports_dir, order, base_url)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            from nato_russia.build.worker import full_disk_message
+
+            self.progress.info(
+                "could not update manifest.json, index.html and feed.xml: "
+                + full_disk_message(self.reports_dir).replace("no edition was published and ", "")
+            )
+            return False
+        return True
 
     # ---- workers ---------------------------------------------------------------------------
     def _run_jobs(self, jobs: list, manifest: dict) -> int:
@@ -317,6 +359,17 @@ class Build:
             for nb in job.variant.notebooks
         ]
         if result["status"] == "ok" and staging is not None:
+            try:
+                kept = publish.carry_editions(self.reports_dir / name, staging, job.variant.keep_editions)
+                frontpage.write_archive(staging, job.stamp.title, name)
+            except OSError as exc:
+                from nato_russia.build.worker import disk_full, full_disk_message
+
+                shutil.rmtree(staging, ignore_errors=True)
+                error = full_disk_message(self.reports_dir) if disk_full(exc) else f"could not keep the editions: {exc}"
+                result = {"status": "failed", "error": error, "failed_notebooks": [], "disk_full": disk_full(exc)}
+                staging = None
+        if result["status"] == "ok" and staging is not None:
             publish.swap_into_place(staging, self.reports_dir / name)
             publish.clear_failed(self.reports_dir, name)
             s = job.stamp
@@ -333,6 +386,10 @@ class Build:
                     "commit": s.commit,
                     "versions": s.versions,
                     "built_at": s.built_at,
+                    "as_of": s.as_of or s.today,
+                    "today": s.today,
+                    "pinned": s.pinned,
+                    "editions": kept,
                     "timings": timings,
                     "engine": job.engine,
                     "files": [f"{name}/{f}" for f in result["files"]],
@@ -341,9 +398,14 @@ class Build:
             self.progress.update(name, "ok", ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
             code = 0
         else:
-            kept = publish.keep_failed(self.reports_dir, [Path(p) for p in result.get("failed_notebooks", [])])
-            if staging is not None:
+            if staging is not None:  # first give back the space (the disk may be full)
                 shutil.rmtree(staging, ignore_errors=True)
+            kept = []
+            if not result.get("disk_full"):
+                try:
+                    kept = publish.keep_failed(self.reports_dir, [Path(p) for p in result.get("failed_notebooks", [])])
+                except OSError as exc:
+                    self.progress.info(f"{name}: could not keep the failed notebook under _failed/: {exc.strerror}")
             entry.update(
                 status="failed",
                 failure={
@@ -360,5 +422,33 @@ class Build:
             self.progress.update(name, "failed", f"{result.get('error')}{where}")
             code = 1
         # Record each variant as it lands, so an interruption later keeps what was published.
-        publish.write_manifest(self.reports_dir, manifest)
+        try:
+            publish.write_manifest(self.reports_dir, manifest)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
         return code
+
+
+def check_dates(variants: list[Variant], today: str, data_dir: Path) -> None:
+    """Refuse, before any kernel starts, dates that resolve wrong: an end before the start, or an
+    as-of date before the data begin. One sentence, naming the variant."""
+    begins = editions.data_begins(data_dir)
+    for v in variants:
+        merged = v.effective_parameters(None, today)
+        as_of, start, end = merged.get("as_of"), merged.get("period_start"), merged.get("period_end")
+        try:
+            as_of_day = dt.date.fromisoformat(str(as_of)) if as_of else None
+            if start and end and dt.date.fromisoformat(str(start)) > dt.date.fromisoformat(str(end)):
+                raise VariantError(
+                    f"variant {v.name!r}: period_start {start} is after period_end {end}"
+                    + ("" if v.pinned else f" (the as-of date {as_of}, the build's date)")
+                )
+        except ValueError:
+            continue  # a default that is not a date is the notebook's business
+        if as_of_day is not None and begins is not None and as_of_day < begins:
+            source = "is pinned in reports.yaml" if v.pinned else "is the build's date (--today or today)"
+            raise VariantError(
+                f"variant {v.name!r}: as_of {as_of_day} ({source}) is before the data begin ({begins}); "
+                "choose a date on or after it"
+            )

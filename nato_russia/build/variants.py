@@ -27,6 +27,9 @@ FORMATS = ("html", "pdf")
 #: Parameters the build sets itself for every notebook; reports.yaml may not set them.
 BUILD_OWNED = ("figures_dir",)
 
+#: Dates that move when left blank: as_of is the build's date, period_end is as_of.
+MOVING_DATES = ("as_of", "period_end")
+
 #: A variant name becomes a folder and a file name, so keep it to a safe alphabet.
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -35,6 +38,8 @@ DEFAULT_SETTINGS = {
     "cell_timeout": 600,  # seconds one cell may run
     "notebook_timeout": 1800,  # seconds one notebook may run, kernel start included
     "start_timeout": 60,  # seconds to wait for a kernel to start
+    "keep_editions": "all",  # editions kept per variant: "all" or the newest N
+    "base_url": "",  # where reports/ is served, for the feed's links and ids ("" = relative links)
 }
 
 
@@ -70,22 +75,34 @@ class Variant:
     formats: list[str]
     entry: dict  # the raw reports.yaml entry, hashed so that any change to it rebuilds
     declared: dict[str, Parameter] = field(default_factory=dict)  # union over its notebooks
+    keep_editions: int | None = None  # None: keep every edition
 
-    def effective_parameters(self, data_dir: str | None = None) -> dict:
+    def effective_parameters(self, data_dir: str | None = None, today: str | None = None) -> dict:
         """Defaults of the notebook(s) overlaid with this variant's parameters (and --data-dir).
 
-        These are what the report actually shows, so they go in the manifest and colophon.
-        figures_dir is left out: it is a path inside the build, not a property of the report.
+        These are what the report actually shows, so they go in the manifest and colophon (and in
+        the input hash). A blank as_of becomes `today` (the build's date) and a blank period_end
+        becomes as_of, when the notebooks declare them. figures_dir is left out: it is a path inside
+        the build, not a property of the report.
         """
         merged = {n: p.default for n, p in self.declared.items() if n not in BUILD_OWNED}
         merged.update(self.parameters)
         if data_dir is not None:
             merged["data_dir"] = data_dir
+        if today is not None and "as_of" in merged and not str(merged["as_of"] or "").strip():
+            merged["as_of"] = today
+        if "period_end" in merged and not str(merged["period_end"] or "").strip() and merged.get("as_of"):
+            merged["period_end"] = merged["as_of"]
         return merged
 
     @property
+    def pinned(self) -> bool:
+        """True when reports.yaml fixes the as-of date, so the edition does not move with the days."""
+        return bool(str(self.parameters.get("as_of") or "").strip())
+
+    @property
     def as_of(self) -> str:
-        """The as-of date the report is stamped with ('' when the notebooks have none)."""
+        """The as-of date the report is stamped with ('' when the notebooks have none or it is blank)."""
         return str(self.effective_parameters().get("as_of") or "")
 
 
@@ -200,6 +217,8 @@ def validate_parameters(variant_name: str, notebook: Path, given: dict, declared
             problems.append(f"{name} must be {param.type_name}, got {type(value).__name__} {value!r}")
             continue
         if param.is_date and isinstance(value, str):
+            if name in MOVING_DATES and not value.strip():
+                continue  # blank: the build's date (as_of) or the as-of date (period_end)
             try:
                 dt.date.fromisoformat(value)
             except ValueError:
@@ -228,7 +247,17 @@ def load_settings(doc: dict) -> dict:
     if unknown:
         raise VariantError(f"unknown settings {sorted(unknown)}; valid: {sorted(DEFAULT_SETTINGS)}")
     settings.update(extra)
+    settings["keep_editions"] = parse_keep(settings["keep_editions"], "settings")
     return settings
+
+
+def parse_keep(value: object, where: str) -> int | None:
+    """keep_editions: "all" (or absent) keeps every edition; a whole number >= 1 keeps the newest N."""
+    if value is None or value == "all":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise VariantError(f'{where}: keep_editions must be "all" or a whole number of at least 1, got {value!r}')
 
 
 def load_document(variants_file: Path) -> dict:
@@ -266,7 +295,15 @@ def load_variants(
         if name in seen:
             raise VariantError(f"variant {name!r} is declared twice")
         seen.add(name)
-        unknown_keys = set(entry) - {"name", "title", "notebooks", "parameters", "formats", "description"}
+        unknown_keys = set(entry) - {
+            "name",
+            "title",
+            "notebooks",
+            "parameters",
+            "formats",
+            "description",
+            "keep_editions",
+        }
         if unknown_keys:
             raise VariantError(f"variant {name!r}: unknown keys {sorted(unknown_keys)}")
         notebooks = entry.get("notebooks")
@@ -283,8 +320,17 @@ def load_variants(
         params = dict(entry.get("parameters") or {})
         # YAML reads an unquoted 2021-10-19 as a date; the notebooks want the string.
         params = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in params.items()}
+        keep = settings["keep_editions"]
+        if "keep_editions" in entry:
+            keep = parse_keep(entry["keep_editions"], f"variant {name!r}")
         variant = Variant(
-            name, str(entry.get("title") or name), [(base / nb).resolve() for nb in notebooks], params, formats, entry
+            name,
+            str(entry.get("title") or name),
+            [(base / nb).resolve() for nb in notebooks],
+            params,
+            formats,
+            entry,
+            keep_editions=keep,
         )
         if only and name not in only:
             continue

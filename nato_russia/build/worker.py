@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import datetime as dt
+import errno
+import json
 import os
 import shutil
 import signal
@@ -17,6 +20,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nato_russia import editions, paths
 from nato_russia.build import execute, publish, render
 from nato_russia.build.variants import Variant
 
@@ -91,40 +95,77 @@ def run(job: Job, events, parent: int | None = None) -> None:
         events.close()
         events.join_thread()
         os._exit(128 + signal.SIGTERM)
-    except BaseException:  # anything else is a build failure the parent must hear about
+    except BaseException as exc:  # anything else is a build failure the parent must hear about
+        full = disk_full(exc)
+        error = full_disk_message(job.reports_dir) if full else "build error: " + traceback.format_exc(limit=4).strip()
+        if full and staging is not None:  # give the space back at once
+            shutil.rmtree(staging, ignore_errors=True)
         send(
             "result",
             {
                 "status": "failed",
                 "timings": timings,
                 "failed_notebooks": [],
-                "error": "build error: " + traceback.format_exc(limit=4).strip(),
-                "staging": str(staging),
+                "error": error,
+                "disk_full": full,
+                "staging": None if full else str(staging),
             },
         )
     events.close()
     events.join_thread()  # flush the queue before exiting, or the parent might never see the result
 
 
+def disk_full(exc: BaseException | None) -> bool:
+    """True if `exc` (or an exception it came from) is "no space left on device"."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "No space left on device" in str(exc) or "[Errno 28]" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+def full_disk_message(reports_dir: Path) -> str:
+    """One sentence naming the full disk."""
+    try:
+        stat = os.statvfs(reports_dir)
+        free = f" ({stat.f_bavail * stat.f_frsize / 1e6:.1f} MB free)"
+    except OSError:
+        free = ""
+    return (
+        f"the disk holding {reports_dir} is full{free}: no edition was published and the earlier ones are "
+        "kept; free some space or lower keep_editions in reports.yaml"
+    )
+
+
 def build(job: Job, staging: Path, timings: dict, send) -> dict:
     """Execute the notebooks and write html/pdf into `staging`; return the result record."""
     variant = job.variant
-    figures = staging / "figures"
-    figures.mkdir()
+    figure_dir = staging / "figures"
+    figure_dir.mkdir()
     outputs = [staging / n for n in notebook_output_names(variant)]
     params = dict(variant.parameters)
     if job.data_dir is not None:
         params["data_dir"] = job.data_dir
+    # Moving dates, resolved once by the parent for the whole build.
+    for name in ("as_of", "period_end"):
+        if name in variant.declared and job.stamp.parameters.get(name):
+            params[name] = job.stamp.parameters[name]
     executed = []
     started = time.monotonic()
     for i, (nb_path, out) in enumerate(zip(variant.notebooks, outputs, strict=True), 1):
         send("stage", f"executing {nb_path.name} ({i}/{len(outputs)})")
         nb_params = {k: v for k, v in params.items() if k in variant.declared}
-        nb_params["figures_dir"] = str(figures)
+        nb_params["figures_dir"] = str(figure_dir)
         try:
             executed.append(execute.execute_notebook(nb_path, out, nb_params, job.settings))
         except execute.ExecutionFailed as exc:
             timings["execute"] = round(time.monotonic() - started, 2)
+            if disk_full(exc) or "No space left on device" in exc.summary:
+                raise OSError(errno.ENOSPC, "No space left on device") from exc
             return {
                 "status": "failed",
                 "timings": timings,
@@ -133,6 +174,16 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
                 "staging": str(staging),
             }
     timings["execute"] = round(time.monotonic() - started, 2)
+
+    log = lambda line: send("log", line)  # noqa: E731
+    as_of = job.stamp.as_of if editions.is_date(job.stamp.as_of) else job.stamp.today
+    data_dir = Path(job.data_dir) if job.data_dir else paths.DATA_DIR
+    editions_dir = job.reports_dir / variant.name / editions.EDITIONS_DIR
+    send("stage", "comparing with the last edition")
+    started = time.monotonic()
+    figures = editions.headline_figures(data_dir, dt.date.fromisoformat(as_of), log)
+    changes, previous_snapshot = editions.changes_since(editions_dir, as_of, data_dir, figures, log)
+    timings["changes"] = round(time.monotonic() - started, 2)
 
     send("stage", "exporting html")
     started = time.monotonic()
@@ -144,9 +195,14 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
         )
         prepared.append(clean)
         titles.append(title)
-    html_text = render.to_html(render.merge(prepared), job.stamp, subtitle=titles[0])
+    html_text = render.to_html(render.merge(prepared), job.stamp, subtitle=titles[0], changes=changes.to_html())
     html_path = staging / f"{variant.name}.html"
     html_path.write_text(html_text, encoding="utf-8")
+    edition = staging / editions.EDITIONS_DIR / as_of
+    edition.mkdir(parents=True)
+    # The edition's copy differs only in the path to the feed, three folders further down.
+    edition_html = edition / html_path.name
+    edition_html.write_text(render.with_feed_href(html_text, "../../../feed.xml"), encoding="utf-8")
     timings["html"] = round(time.monotonic() - started, 2)
 
     files = [html_path]
@@ -160,7 +216,32 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
             render.pdf_weasyprint(html_text, pdf_path)
         timings["pdf"] = round(time.monotonic() - started, 2)
         files.append(pdf_path)
-    files += outputs + sorted(p for p in figures.rglob("*") if p.is_file())
+        os.link(pdf_path, edition / pdf_path.name)  # the same bytes, no second copy on disk
+
+    send("stage", "keeping the edition")
+    editions.write_snapshot(data_dir, edition / editions.SNAPSHOT_DIR, figures, previous=previous_snapshot)
+    thumb = editions.thumbnail(html_text)
+    if thumb:
+        (edition / "thumb.png").write_bytes(thumb)
+    record = {
+        "variant": variant.name,
+        "title": job.stamp.title,
+        "as_of": as_of,
+        "pinned": job.stamp.pinned,
+        "today": job.stamp.today,
+        "built_at": job.stamp.built_at,
+        "data_hash": job.stamp.data_hash,
+        "input_hash": job.stamp.input_hash,
+        "commit": job.stamp.commit,
+        "files": {f.suffix.lstrip("."): f.name for f in files},
+        "headline": editions.headline_finding(html_text),
+        "changes": changes.as_record(),
+        "figures": {k: v for k, v in figures.items() if k != "channels"},
+    }
+    (edition / editions.RECORD_FILE).write_text(
+        json.dumps(record, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    files += outputs + sorted(p for p in figure_dir.rglob("*") if p.is_file())
     return {
         "status": "ok",
         "timings": timings,
