@@ -636,7 +636,7 @@ def headline_finding(html_text: str) -> str:
     import re
 
     main = html_text[html_text.find("<main") :] if "<main" in html_text else html_text
-    main = re.sub(r'<section class="edition-changes".*?</section>', "", main, flags=re.S)
+    main = re.sub(r'<section[^>]*class="edition-changes".*?</section>', "", main, flags=re.S)
     heading = re.search(r"<h[1-6][^>]*>[^<]*Summary[^<]*</h[1-6]>", main)
     scope = main[heading.end() :] if heading else main
     found = re.search(r"<(li|p)\b[^>]*>(.*?)</\1>", scope, re.S)

@@ -194,6 +194,7 @@ def feed_text(reports_dir: Path, order: list[str], base_url: str = "") -> str:
     fg.generator("nato_russia.build (feedgen)")
     latest = max((_when(r.get("built_at", "")) for _, r in records), default=_when(""))
     fg.updated(latest)
+    link_attrs: dict[str, dict] = {}  # href -> rel, type, title (see _fix_entry_links)
     for name, record in records:
         files = record.get("files") or {}
         where = f"{base}{name}/{editions.EDITIONS_DIR}/{record['as_of']}/"
@@ -204,13 +205,33 @@ def feed_text(reports_dir: Path, order: list[str], base_url: str = "") -> str:
         if record.get("headline"):
             summary = f"{summary} Headline finding: {record['headline']}"
         fe.summary(summary)
+        links = []
         if files.get("html"):
-            fe.link(href=where + files["html"], rel="alternate", type="text/html")
+            links.append({"href": where + files["html"], "rel": "alternate", "type": "text/html"})
         if files.get("pdf"):
-            fe.link(href=where + files["pdf"], rel="related", type="application/pdf", title="PDF")
+            links.append({"href": where + files["pdf"], "rel": "related", "type": "application/pdf", "title": "PDF"})
+        for link in links:
+            fe.link(**link)
+            link_attrs[link["href"]] = link
         fe.updated(_when(record.get("built_at", "")))
         fe.published(_when(record.get("built_at", "")))
-    return fg.atom_str(pretty=True).decode("utf-8")
+    return _fix_entry_links(fg.atom_str(pretty=True), link_attrs)
+
+
+def _fix_entry_links(atom: bytes, link_attrs: dict[str, dict]) -> str:
+    """Put back the rel, type and title of entry links, which feedgen 1.0.0 drops.
+
+    FeedEntry.atom_entry rebinds its loop variable to the new element before reading the
+    link's attributes from it, so an entry's <link> carries its href only.
+    """
+    from lxml import etree
+
+    root = etree.fromstring(atom)
+    for element in root.iter("{http://www.w3.org/2005/Atom}link"):
+        for key, value in link_attrs.get(element.get("href"), {}).items():
+            if key != "href" and not element.get(key):
+                element.set(key, value)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
 
 
 def write_feed(reports_dir: Path, order: list[str], base_url: str = "") -> bool:

@@ -47,8 +47,11 @@ class BuildLock:
             if on_wait:
                 on_wait(f"waiting for {self.path}, held by pid {self.holder()}")
             fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:  # the pid is for people reading the file; a full disk must not stop the build here
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass
         self.fd = fd
         self.acquired_at = time.time()
 

@@ -122,12 +122,16 @@ def _css() -> str:
     return "\n".join((paths.TEMPLATES_DIR / name).read_text(encoding="utf-8") for name in names)
 
 
-_FEED_LINK = re.compile(r'(<link rel="alternate" type="application/atom\+xml"[^>]*\bhref=")([^"]*)(")')
+_FEED_LINK = re.compile(r"<link\b[^>]*application/atom\+xml[^>]*>")
 
 
 def with_feed_href(html_text: str, href: str) -> str:
     """The same document announcing the feed at `href` (an edition's copy sits three folders deeper)."""
-    return _FEED_LINK.sub(lambda m: m.group(1) + html.escape(href, quote=True) + m.group(3), html_text, count=1)
+
+    def relink(match):
+        return re.sub(r'\bhref="[^"]*"', f'href="{html.escape(href, quote=True)}"', match.group(0), count=1)
+
+    return _FEED_LINK.sub(relink, html_text, count=1)
 
 
 _HEADING = re.compile(r"<h([23])\b[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)

@@ -102,6 +102,7 @@ class Build:
         self.o = options
         self.reports_dir = Path(options.reports_dir).resolve()
         self.stop_signal: int | None = None
+        self.disk_full = False  # a variant failed for want of space: leave the front page and feed alone
 
     # ---- signals ------------------------------------------------------------------------
     def _on_signal(self, signum, frame):
@@ -240,6 +241,9 @@ class Build:
         """Write the manifest, the front page and the feed; on a full disk keep the old ones and say so."""
         try:
             publish.write_manifest(self.reports_dir, manifest)
+            if self.disk_full:
+                self.progress.info("index.html and feed.xml left as they were: the disk is full")
+                return False
             frontpage.write_index(self.reports_dir, manifest, order)
             frontpage.write_feed(self.reports_dir, order, base_url)
         except OSError as exc:
@@ -401,6 +405,7 @@ class Build:
             if staging is not None:  # first give back the space (the disk may be full)
                 shutil.rmtree(staging, ignore_errors=True)
             kept = []
+            self.disk_full = self.disk_full or bool(result.get("disk_full"))
             if not result.get("disk_full"):
                 try:
                     kept = publish.keep_failed(self.reports_dir, [Path(p) for p in result.get("failed_notebooks", [])])
@@ -439,16 +444,16 @@ def check_dates(variants: list[Variant], today: str, data_dir: Path) -> None:
         as_of, start, end = merged.get("as_of"), merged.get("period_start"), merged.get("period_end")
         try:
             as_of_day = dt.date.fromisoformat(str(as_of)) if as_of else None
-            if start and end and dt.date.fromisoformat(str(start)) > dt.date.fromisoformat(str(end)):
-                raise VariantError(
-                    f"variant {v.name!r}: period_start {start} is after period_end {end}"
-                    + ("" if v.pinned else f" (the as-of date {as_of}, the build's date)")
-                )
+            start_day = dt.date.fromisoformat(str(start)) if start else None
+            end_day = dt.date.fromisoformat(str(end)) if end else None
         except ValueError:
             continue  # a default that is not a date is the notebook's business
         if as_of_day is not None and begins is not None and as_of_day < begins:
-            source = "is pinned in reports.yaml" if v.pinned else "is the build's date (--today or today)"
+            source = "pinned in reports.yaml" if v.pinned else "the build's date: --today, $NATO_RUSSIA_TODAY or today"
             raise VariantError(
                 f"variant {v.name!r}: as_of {as_of_day} ({source}) is before the data begin ({begins}); "
                 "choose a date on or after it"
             )
+        if start_day and end_day and start_day > end_day:
+            moved = "" if v.pinned else f", the as-of date {as_of}"
+            raise VariantError(f"variant {v.name!r}: period_start {start} is after period_end {end}{moved}")

@@ -151,10 +151,13 @@ class DeclarationCache:
         """Write the cache (atomically) if anything was added."""
         if self.path is None or not self.dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.entries, indent=1, default=str), encoding="utf-8")
-        os.replace(tmp, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(self.entries, indent=1, default=str), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:  # only a cache (a full disk, say): the next run inspects the notebooks again
+            tmp.unlink(missing_ok=True)
 
 
 def declared_parameters(notebook: Path, cache: DeclarationCache | None = None) -> dict[str, Parameter]:
