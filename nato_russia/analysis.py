@@ -27,14 +27,31 @@ PRECISION_SPANS = {
 
 
 def as_of_view(data: Dataset, as_of: dt.date) -> Dataset:
-    """The dataset as it could be known on `as_of`: later events, figures and period ends are dropped.
+    """The dataset as it was known on `as_of`: only documents published by then, and the facts they report.
 
-    A period still running on that day is shown as running (its end is not yet known).
+    A fact is known from the publication of its earliest document, so a fact that happened before `as_of`
+    but was reported later is left out, and each fact keeps only the documents published by then. A fact
+    known by then that takes effect later (a closure announced for the first of next month) is kept and
+    marked `is_pending`: announced, not yet done. A period still running on that day is shown as running.
     """
     cutoff = pd.Timestamp(as_of)
-    events = data.events[data.events["event_date"] <= cutoff]
+    sources = data.sources[data.sources["known_from"] <= cutoff]
+    citations = data.citations[data.citations["source_id"].isin(sources["source_id"])]
+    grouped = citations.groupby("fact_id", sort=False)
+    source_ids, known_dates = grouped["source_id"].agg(tuple), grouped["known_from"].min()
+
+    def known_facts(frame: pd.DataFrame, key: str, date_field: str) -> pd.DataFrame:
+        frame = frame[frame[key].isin(source_ids.index)].copy()
+        frame["source_ids"] = frame[key].map(source_ids)
+        frame["source_id"] = frame["source_ids"].map(lambda ids: ids[0]).astype("string")
+        frame["known_date"] = frame[key].map(known_dates).astype("datetime64[ns]")
+        frame["is_pending"] = frame[date_field] > cutoff
+        return frame
+
+    events = known_facts(data.events, "event_id", "event_date")
+    staffing = known_facts(data.staffing, "staffing_id", "effective_date")
+    staffing = staffing[staffing["event_id"].isin(events["event_id"])]
     known = set(events["event_id"])
-    staffing = data.staffing[(data.staffing["effective_date"] <= cutoff) & data.staffing["event_id"].isin(known)]
     periods = data.channel_periods[data.channel_periods["start_event_id"].isin(known)].copy()
     ended_later = ~periods["end_event_id"].isin(known)
     for column in ("end_event_id", "end_date", "end_precision"):
@@ -42,8 +59,20 @@ def as_of_view(data: Dataset, as_of: dt.date) -> Dataset:
     event_entities = data.event_entities[data.event_entities["event_id"].isin(known)]
     roles = data.roles[data.roles["start_date"].isna() | (data.roles["start_date"] <= cutoff)]
     return dataclasses.replace(
-        data, events=events, staffing=staffing, channel_periods=periods, event_entities=event_entities, roles=roles
+        data,
+        sources=sources,
+        citations=citations,
+        events=events,
+        staffing=staffing,
+        channel_periods=periods,
+        event_entities=event_entities,
+        roles=roles,
     )
+
+
+def done_events(data: Dataset) -> pd.DataFrame:
+    """The events that had happened by the as-of date (announced ones that take effect later left out)."""
+    return data.events[~data.events["is_pending"]]
 
 
 def format_date(date: pd.Timestamp, precision: str) -> str:
@@ -57,6 +86,17 @@ def format_date(date: pd.Timestamp, precision: str) -> str:
     if precision == "season":
         return f"season of {date:%b %Y}"
     return f"{date.day} {date:%b %Y}"
+
+
+def format_long_date(date: pd.Timestamp, precision: str) -> str:
+    """A date for running text, as precisely as it is known: '19 October 2021', 'April 2015', '1998'."""
+    if pd.isna(date):
+        return "an unknown date"
+    if precision == "year":
+        return f"{date:%Y}"
+    if precision in ("month", "season"):
+        return f"{date:%B %Y}"
+    return f"{date.day} {date:%B %Y}"
 
 
 def join_and(items: list[str]) -> str:
@@ -75,7 +115,7 @@ def events_between(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
     An event known only to the month or year sorts at the end of that span: "2022" cannot be put
     before 12 January 2022.
     """
-    events = data.events
+    events = done_events(data)
     mask = (events["event_date"] >= pd.Timestamp(start)) & (events["event_date"] <= pd.Timestamp(end))
     chosen = events[mask]
     span_ends = [
@@ -90,17 +130,23 @@ def events_between(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
 def staffing_steps(data: Dataset, body_id: str = RUSSIA_MISSION) -> pd.DataFrame:
     """The size of a mission over time: the staff in post before any cap, then each cap, oldest first.
 
-    Only the checked records set a step; the article's rounder figures ("up to 30 until 2018") stay in the
-    data as its claims but would double the steps here.
+    Only checked records set a step; the article's rounder figures ("up to 30 until 2018") stay in the
+    data as its claims, graded unverified, but would double the steps here. Each step carries the day its
+    decision was taken (`decided_date`) and whether, on the as-of date, it is announced but not yet in
+    force (`is_pending`).
     """
     staffing = data.staffing
-    rows = staffing[(staffing["body_id"] == body_id) & (staffing["source_id"] != ARTICLE_SOURCE)]
+    rows = staffing[(staffing["body_id"] == body_id) & (staffing["confidence"] != "unverified")]
     caps = rows[rows["measure"] == "staff_cap"]
     first_cap = caps["effective_date"].min()
     before = rows[(rows["measure"] == "staff_in_post") & (rows["effective_date"] <= first_cap)]
     steps = pd.concat([before.head(1), caps]).sort_values("effective_date")
-    titles = data.events.set_index("event_id")["title"]
-    steps = steps.assign(title=steps["event_id"].map(titles))
+    events = data.events.set_index("event_id")
+    steps = steps.assign(
+        title=steps["event_id"].map(events["title"]),
+        decided_date=steps["event_id"].map(events["event_date"]),
+        decided_precision=steps["event_id"].map(events["date_precision"].astype("string")),
+    )
     return steps[
         [
             "effective_date",
@@ -110,9 +156,24 @@ def staffing_steps(data: Dataset, body_id: str = RUSSIA_MISSION) -> pd.DataFrame
             "is_approximate",
             "event_id",
             "title",
-            "source_id",
+            "decided_date",
+            "decided_precision",
+            "is_pending",
+            "phase_in_months",
+            "source_ids",
         ]
     ].reset_index(drop=True)
+
+
+def mission_suspension(data: Dataset, channel_id: str = "russia_mission"):
+    """The event that suspended Russia's mission, if known by the as-of date (it may be announced, not done)."""
+    periods = data.channel_periods
+    suspended = periods[(periods["channel_id"] == channel_id) & (periods["status"] == "suspended")]
+    if suspended.empty:
+        return None
+    events = data.events.set_index("event_id")
+    event = events.loc[suspended.sort_values("start_date")["start_event_id"].iloc[0]]
+    return next(pd.DataFrame([event]).itertuples())
 
 
 def expulsions(data: Dataset, body_id: str = RUSSIA_MISSION) -> pd.DataFrame:
@@ -134,9 +195,9 @@ def expulsions(data: Dataset, body_id: str = RUSSIA_MISSION) -> pd.DataFrame:
 
 
 def current_cap(data: Dataset, body_id: str = RUSSIA_MISSION) -> int | None:
-    """The latest checked cap on a mission's size (None before any cap)."""
+    """The latest checked cap in force on a mission's size (None before any cap)."""
     steps = staffing_steps(data, body_id)
-    caps = steps[steps["measure"] == "staff_cap"]
+    caps = steps[(steps["measure"] == "staff_cap") & ~steps["is_pending"]]
     return None if caps.empty else int(caps["staff_count"].iloc[-1])
 
 
@@ -152,25 +213,34 @@ def founding_year(data: Dataset, channel_id: str) -> int | None:
 
 
 def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
-    """Each channel's status on `as_of`, since when, its last known contact and the silence since.
+    """Each channel's status on `as_of`, since when, any change announced for later, and its last contact.
 
-    `data` should already be cut to `as_of`. Silence counts days from the last meeting or contact
-    on the channel to the as-of date; for a contact known only to the month or year it counts from
-    the end of that span, so the figure is a minimum (`silence_is_minimum`).
+    `data` should already be cut to `as_of` (`as_of_view`). A change announced by then but taking effect
+    later (a closure from the first of next month) is reported beside the status, not as the status.
+    The last contact counts only meetings and contacts graded at least M, so an unconfirmed claim never
+    sets "days of silence". Silence counts days from that contact to the as-of date; for a contact known
+    only to the month or year it counts from the end of that span, so the figure is a minimum
+    (`silence_is_minimum`).
     """
     cutoff = pd.Timestamp(as_of)
     periods = data.channel_periods
     current = periods[(periods["start_date"] <= cutoff) & (periods["end_date"].isna() | (periods["end_date"] > cutoff))]
-    current = current.set_index("channel_id")
-    contacts = data.events[data.events["category"].isin(CONTACT_CATEGORIES) & data.events["channel_id"].notna()]
+    # If the end of an earlier period was reported only later, the latest period to start is the current one.
+    current = current.sort_values("start_date").groupby("channel_id", observed=True).tail(1).set_index("channel_id")
+    upcoming = periods[periods["start_date"] > cutoff].sort_values("start_date").groupby("channel_id").head(1)
+    upcoming = upcoming.set_index("channel_id")
+    events = data.events.set_index("event_id")
+    contacts = verified_contacts(data)
     last_contact = (
         contacts.sort_values("event_date").groupby("channel_id", observed=True).tail(1).set_index("channel_id")
     )
-    status_sources = data.events.set_index("event_id")["source_id"].to_dict()
     rows = []
     for channel in data.channels.sort_values("display_order").itertuples():
         status = current.loc[channel.channel_id] if channel.channel_id in current.index else None
+        change = upcoming.loc[channel.channel_id] if channel.channel_id in upcoming.index else None
         contact = last_contact.loc[channel.channel_id] if channel.channel_id in last_contact.index else None
+        start_event = None if status is None else events.loc[status["start_event_id"]]
+        change_event = None if change is None else events.loc[change["start_event_id"]]
         rows.append(
             {
                 "channel_id": channel.channel_id,
@@ -179,12 +249,17 @@ def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "since": pd.NaT if status is None else status["start_date"],
                 "since_precision": None if status is None else status["start_precision"],
                 "status_confidence": None if status is None else status["confidence"],
+                "status_source_ids": () if start_event is None else start_event["source_ids"],
+                "announced_status": None if change is None else change["status"],
+                "announced_from": pd.NaT if change is None else change["start_date"],
+                "announced_from_precision": None if change is None else change["start_precision"],
+                "announced_on": pd.NaT if change_event is None else change_event["known_date"],
+                "announced_source_ids": () if change_event is None else change_event["source_ids"],
                 "last_contact": pd.NaT if contact is None else contact["event_date"],
                 "last_contact_precision": None if contact is None else contact["date_precision"],
                 "last_contact_title": None if contact is None else contact["title"],
                 "last_contact_confidence": None if contact is None else contact["confidence"],
-                "last_contact_source_id": None if contact is None else contact["source_id"],
-                "status_source_id": None if status is None else status_sources.get(status["start_event_id"]),
+                "last_contact_source_ids": () if contact is None else contact["source_ids"],
                 "days_silent": None if contact is None else _days_since(contact, cutoff),
                 "silence_is_minimum": contact is not None and contact["date_precision"] != "day",
             }
@@ -194,15 +269,65 @@ def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     return table
 
 
+# Grades good enough to date a contact: an unconfirmed claim never sets "the most recent contact".
+VERIFIED_GRADES = ("H", "M")
+
+
+def verified_contacts(data: Dataset) -> pd.DataFrame:
+    """Meetings and contacts that had happened by the as-of date, on a channel, graded at least M."""
+    events = done_events(data)
+    return events[
+        events["category"].isin(CONTACT_CATEGORIES)
+        & events["channel_id"].notna()
+        & events["confidence"].isin(VERIFIED_GRADES)
+    ]
+
+
 def _days_since(event: pd.Series, cutoff: pd.Timestamp) -> int:
     _, span_end = date_span(event["event_date"], event["date_precision"])
     last_possible_day = min(span_end - pd.Timedelta(days=1), cutoff)
     return int((cutoff - last_possible_day).days)
 
 
+def latest_reports_on(data: Dataset, channel_ids: list[str]) -> pd.DataFrame:
+    """The latest statement graded at least M about each of the given channels (none where there is none)."""
+    events = done_events(data)
+    statements = events[
+        events["channel_id"].isin(channel_ids)
+        & (events["category"] == "statement")
+        & events["confidence"].isin(VERIFIED_GRADES)
+    ]
+    return statements.sort_values("event_date").groupby("channel_id", observed=True).tail(1)
+
+
 def nrc_meetings(data: Dataset) -> pd.DataFrame:
-    """The events that are meetings of the NATO–Russia Council."""
-    return data.events[(data.events["channel_id"] == "nrc") & (data.events["category"] == "meeting")]
+    """The events that are meetings of the NATO–Russia Council, summits included (held, not only announced)."""
+    events = done_events(data)
+    return events[(events["channel_id"] == "nrc") & events["category"].isin(["meeting", "summit"])]
+
+
+def episodes(data: Dataset, category: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Suspensions (or resumptions) counted as decisions: rows of one category on the same date are one episode.
+
+    One decision is often recorded on several channels (April 2014 stopped civilian and military
+    cooperation alike); counting rows would count it several times. The row kept is the first milestone
+    of the day, else the first row, so the episode is named by its best-known record.
+    """
+    events = events_between(data, start, end)
+    chosen = events[events["category"] == category]
+    same_decision = chosen["event_date"].astype(str) + chosen["date_precision"].astype(str)
+    kept = chosen.assign(_key=same_decision).sort_values("is_milestone", ascending=False, kind="stable")
+    kept = kept.drop_duplicates("_key")
+    return chosen[chosen.index.isin(kept.index)]
+
+
+def after_article_start(data: Dataset, parameters) -> dt.date | None:
+    """The first day after the source article, if the edition reaches past it; None where nothing can follow yet."""
+    published = data.sources.set_index("source_id")["published_date"].get(ARTICLE_SOURCE)
+    if published is None or pd.isna(published):
+        return None
+    first = max(parameters.period_start, (published + pd.Timedelta(days=1)).date())
+    return first if parameters.shown_end >= first else None
 
 
 def nrc_meetings_per_year(data: Dataset, first_year: int, last_year: int) -> pd.Series:
@@ -242,7 +367,7 @@ def presence(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "since": format_date(
                     status.at[channel.channel_id, "since"], status.at[channel.channel_id, "since_precision"]
                 ),
-                "_source_id": status.at[channel.channel_id, "status_source_id"],
+                "_source_ids": status.at[channel.channel_id, "status_source_ids"],
             }
         )
     offices = data.entities[data.entities["entity_type"] == "office"]
@@ -260,36 +385,20 @@ def presence(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "opened": format_date(first["event_date"], first["date_precision"]),
                 "status on the as-of date": "closed" if len(closed) else "open",
                 "since": format_date(first["event_date"], first["date_precision"]),
-                "_source_id": first["source_id"],
+                "_source_ids": first["source_ids"],
             }
         )
-    return _with_source_labels(data, pd.DataFrame(rows))
-
-
-def source_labels(data: Dataset, source_ids: pd.Series) -> pd.Series:
-    """A short, readable citation per source id: 'TASS, 27 Mar 2018'."""
-    sources = data.sources.set_index("source_id")
-    labels = {
-        source_id: sources.at[source_id, "publisher"]
-        + (
-            ""
-            if pd.isna(sources.at[source_id, "published_date"])
-            else ", "
-            + format_date(sources.at[source_id, "published_date"], sources.at[source_id, "published_precision"])
-        )
-        for source_id in set(source_ids.dropna())
-    }
-    return source_ids.map(labels)
-
-
-def _with_source_labels(data: Dataset, table: pd.DataFrame) -> pd.DataFrame:
-    """Add a readable 'source' column beside the hidden '_source_id' one."""
-    return table.assign(source=source_labels(data, table["_source_id"]))
+    return pd.DataFrame(rows)
 
 
 def sources_of(*frames: pd.DataFrame) -> set[str]:
-    """Every source id the given rows cite."""
-    return {source for frame in frames for source in frame["source_id"].dropna()}
+    """Every source id the given rows cite (all their documents, not only the main one)."""
+    cited = set()
+    for frame in frames:
+        column = "source_ids" if "source_ids" in frame else "source_id"
+        for value in frame[column].dropna():
+            cited.update(value if isinstance(value, tuple) else (value,))
+    return cited
 
 
 # --- tables for the reports ------------------------------------------------------------------------
@@ -345,9 +454,9 @@ def staffing_table(data: Dataset) -> pd.DataFrame:
             "from": _readable(staffing, "effective_date", "date_precision"),
             "grade": staffing["confidence"].astype(str),
             "note": staffing["note"].astype(object).fillna(""),
-            "_source_id": staffing["source_id"],
+            "_source_ids": staffing["source_ids"],
         }
-    ).pipe(lambda table: _with_source_labels(data, table))
+    )
 
 
 def milestone_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -359,18 +468,23 @@ def milestone_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame
             "date": _readable(marks, "event_date", "date_precision"),
             "event": marks["title"],
             "grade": marks["confidence"].astype(str),
-            "_source_id": marks["source_id"],
+            "_source_ids": marks["source_ids"],
         }
-    ).pipe(lambda table: _with_source_labels(data, table))
+    )
 
 
 def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
-    """Each channel on the as-of date, for readers: status, since, last contact, silence, grades."""
+    """Each channel recorded by the as-of date, for readers: status, since, last contact, silence, grades.
+
+    A change announced but not yet in force reads "open; to be suspended from 1 Nov 2021 (announced
+    18 Oct 2021)", and a status that rests on a report graded below H reads "closed (reported)".
+    """
     status = channel_status(data, as_of)
+    status = status[status["status"] != "not yet open"].reset_index(drop=True)
     return pd.DataFrame(
         {
             "channel": status["channel"],
-            "status": status["status"],
+            "status": [_status_words(row) for row in status.itertuples()],
             "since": [format_date(d, p) for d, p in zip(status["since"], status["since_precision"])],
             "last known contact": [
                 "—" if pd.isna(d) else f"{t} ({format_date(d, p)})"
@@ -385,10 +499,21 @@ def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
             "grade of status": status["status_confidence"].astype(object).fillna("—"),
             "grade of contact": status["last_contact_confidence"].astype(object).fillna("—"),
             # Hidden from the printed table (too narrow for ids) but listed among the report's sources.
-            "_source_of_status": status["status_source_id"],
-            "_source_of_contact": status["last_contact_source_id"],
+            "_source_of_status": status["status_source_ids"],
+            "_source_of_change": status["announced_source_ids"],
+            "_source_of_contact": status["last_contact_source_ids"],
         }
     )
+
+
+def _status_words(row) -> str:
+    words = row.status if row.status_confidence == "H" else f"{row.status} (reported)"
+    if row.announced_status is not None and not pd.isna(row.announced_status):
+        words += (
+            f"; to be {row.announced_status} from {format_date(row.announced_from, row.announced_from_precision)}"
+            f" (announced {format_date(row.announced_on, 'day')})"
+        )
+    return words
 
 
 def event_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -399,6 +524,6 @@ def event_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
             "date": _readable(events, "event_date", "date_precision"),
             "event": events["summary"],
             "grade": events["confidence"].astype(str),
-            "_source_id": events["source_id"],
+            "_source_ids": events["source_ids"],
         }
-    ).pipe(lambda table: _with_source_labels(data, table))
+    )

@@ -21,6 +21,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import matplotlib.ticker  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from nato_russia import analysis  # noqa: E402
@@ -37,7 +38,12 @@ BLUE, ORANGE, VERMILION, GREEN, SKY, GREY, INK = (
     "#9A9A9A",
     "#222222",
 )
+PURPLE = "#CC79A7"
+# One meaning per colour across every chart. Statuses also differ in lightness (open dark, suspended light,
+# closed a thin grey rule) and event kinds in marker shape, so greyscale prints stay readable.
 STATUS_COLOURS = {"open": BLUE, "suspended": ORANGE, "closed": GREY}
+WAR, ENLARGEMENT, NEUTRAL = VERMILION, GREEN, "#555555"
+CAP_COLOUR, IN_POST_COLOUR = INK, PURPLE
 # A grade below H is drawn fainter, so the eye weighs it less.
 CONFIDENCE_ALPHA = {"H": 1.0, "M": 0.55, "L": 0.35, "unverified": 0.35}
 WIDTH_IN = 7.2  # fits A4 text width at 100 %
@@ -116,39 +122,76 @@ def _date_axis(axis, start: dt.date, end: dt.date) -> None:
 
 
 def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
-    """Step chart of the size of Russia's mission to NATO, each decision annotated."""
+    """Russia's mission to NATO: caps as a step line, staff in post as dots, each decision annotated."""
     steps = analysis.staffing_steps(data)
     cuts = analysis.expulsions(data)
     end = pd.Timestamp(parameters.shown_end)
-    figure, axis = plt.subplots(figsize=(WIDTH_IN, 3.6), layout="constrained")
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 3.8), layout="constrained")
     if steps.empty:
         axis.text(0.5, 0.5, "No staffing figure is known by the as-of date", ha="center", transform=axis.transAxes)
         _date_axis(axis, parameters.period_start, parameters.shown_end)
         _title(axis, "No figure on the size of Russia's mission to NATO is known yet")
         _source_line(figure, data, set(), parameters)
         return Chart(figure, "staffing", "An empty chart: no staffing figure is known by the as-of date.", "", set())
-    before = steps[steps["is_approximate"]]
-    caps = steps[~steps["is_approximate"]]
+    in_force = steps[~steps["is_pending"]]
+    caps = in_force[in_force["measure"] == "staff_cap"]
+    pending = steps[steps["is_pending"] & (steps["measure"] == "staff_cap")]
+    in_post = data.staffing[
+        (data.staffing["body_id"] == analysis.RUSSIA_MISSION)
+        & (data.staffing["measure"] == "staff_in_post")
+        & (data.staffing["confidence"] != "unverified")
+        & ~data.staffing["is_pending"]
+    ]
+    suspension = analysis.mission_suspension(data)
+    stop = end
+    if suspension is not None and not suspension.is_pending:
+        stop = min(end, suspension.event_date)
     axis_start = max(pd.Timestamp(parameters.period_start), steps["effective_date"].min() - pd.DateOffset(years=1))
-    if len(before) and len(caps):
-        level = int(before["staff_count"].iloc[0])
-        first_cap = caps["effective_date"].iloc[0]
-        axis.plot([axis_start, first_cap], [level, level], color=BLUE, linewidth=1.6, linestyle=(0, (3, 2)))
-        axis.plot([first_cap, first_cap], [level, caps["staff_count"].iloc[0]], color=BLUE, linewidth=1.0)
+    # Caps: a step line; a cap phased in over months is drawn as a slope from the staff then in post.
+    for number, row in enumerate(caps.itertuples()):
+        following = caps["effective_date"].iloc[number + 1] if number + 1 < len(caps) else stop
+        start_level = row.staff_count
+        if not pd.isna(row.phase_in_months) and len(in_post):
+            before = in_post[in_post["effective_date"] <= row.effective_date]
+            if len(before):
+                start_level = int(before["staff_count"].iloc[-1])
+                ramp_end = row.effective_date + pd.DateOffset(months=int(row.phase_in_months))
+                axis.plot(
+                    [row.effective_date, ramp_end],
+                    [start_level, row.staff_count],
+                    color=CAP_COLOUR,
+                    linewidth=1.4,
+                    linestyle=(0, (3, 2)),
+                )
+                axis.annotate(
+                    f"phased in over {int(row.phase_in_months)} months",
+                    (ramp_end, row.staff_count),
+                    xytext=(4, -12),
+                    textcoords="offset points",
+                    fontsize=8,
+                    color=INK,
+                )
+                axis.plot([ramp_end, following], [row.staff_count] * 2, color=CAP_COLOUR, linewidth=2.2)
+                continue
+        axis.plot([row.effective_date, following], [row.staff_count] * 2, color=CAP_COLOUR, linewidth=2.2)
+    for earlier, later in zip(caps.itertuples(), list(caps.itertuples())[1:]):
+        axis.plot([later.effective_date] * 2, [earlier.staff_count, later.staff_count], color=CAP_COLOUR, linewidth=1)
+    # Staff in post: dots, so a count is never mistaken for a ceiling.
+    axis.scatter(in_post["effective_date"], in_post["staff_count"].astype(int), s=30, color=IN_POST_COLOUR, zorder=4)
+    for row in in_post.itertuples():
+        prefix = "about " if row.is_approximate else ""
         axis.annotate(
-            f"about {level} in post\nbefore the cap",
-            (axis_start, level),
-            xytext=(2, 6),
+            f"{prefix}{row.staff_count} in post",
+            (row.effective_date, row.staff_count),
+            xytext=(-4, 6),
             textcoords="offset points",
-            fontsize=8.5,
-            color=INK,
+            ha="right",
+            fontsize=8,
+            color=IN_POST_COLOUR,
         )
-    dates = list(caps["effective_date"]) + [end]
-    counts = list(caps["staff_count"].astype(int))
-    axis.step(dates, counts + counts[-1:], where="post", color=BLUE, linewidth=2.4)
     for number, row in enumerate(caps.itertuples()):
         cut = cuts[cuts["event_id"] == row.event_id]
-        label = "mission suspended by Russia" if row.staff_count == 0 else f"cap {row.staff_count}"
+        label = f"{analysis.format_date(row.effective_date, row.date_precision)}: cap {row.staff_count}"
         if len(cut):
             parts = [
                 f"{int(cut[measure].iloc[0])} {word}"
@@ -163,44 +206,62 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
         # Labels in the right third of the axis point left, so they never run past the plot.
         in_right_third = row.effective_date > axis_start + (end - axis_start) * 0.66
         axis.annotate(
-            f"{analysis.format_date(row.effective_date, row.date_precision)}: {label}",
+            label,
             (row.effective_date, row.staff_count),
-            xytext=(-6 if in_right_third else 6, 8 if number % 2 == 0 else 22),
+            xytext=(-6 if in_right_third else 6, 10 if number % 2 == 0 else 26),
             textcoords="offset points",
             ha="right" if in_right_third else "left",
             fontsize=8.5,
             color=INK,
             arrowprops=dict(arrowstyle="-", color="#888888", linewidth=0.6),
         )
-    last = caps.iloc[-1] if len(caps) else steps.iloc[-1]
+    notes = []
+    for row in pending.itertuples():
+        notes.append(
+            f"announced: cap {row.staff_count} from {analysis.format_date(row.effective_date, row.date_precision)}"
+        )
+    if suspension is not None:
+        when = analysis.format_date(suspension.event_date, suspension.date_precision)
+        if suspension.is_pending:
+            notes.append(f"announced: mission to be suspended from {when}")
+        else:
+            axis.axvline(suspension.event_date, color=ORANGE, linewidth=1.2)
+            notes.append(f"mission suspended by Russia from {when}")
+    if notes:
+        axis.text(0.99, 0.97, "\n".join(notes), transform=axis.transAxes, ha="right", va="top", fontsize=8.5)
+    top = max(steps["staff_count"].astype(int).max(), int(in_post["staff_count"].max()) if len(in_post) else 0)
     first = steps.iloc[0]
-    opening = f"about {first.staff_count} staff" if first.is_approximate else f"a cap of {first.staff_count}"
-    closing = (
-        f"none from {analysis.format_date(last.effective_date, last.date_precision)}"
-        if last.staff_count == 0
-        else f"a cap of {last.staff_count}"
+    opening = (
+        f"about {first.staff_count} in post" if first.measure == "staff_in_post" else f"a cap of {first.staff_count}"
     )
+    if suspension is not None and not suspension.is_pending:
+        closing = f"suspension in {suspension.event_date:%B %Y}"
+    elif len(caps):
+        closing = f"a cap of {caps['staff_count'].iloc[-1]}"
+    else:
+        closing = opening
     _title(axis, f"Russia's mission to NATO: from {opening} to {closing}")
-    axis.set_ylim(0, max(steps["staff_count"].astype(int)) * 1.35)
+    axis.set_ylim(0, top * 1.4)
     _date_axis(axis, axis_start.date(), parameters.shown_end)
     axis.set_ylabel("people")
-    source_ids = analysis.sources_of(steps) | analysis.sources_of(
+    source_ids = analysis.sources_of(steps, in_post) | analysis.sources_of(
         data.staffing[data.staffing["event_id"].isin(cuts["event_id"])]
     )
     _source_line(figure, data, source_ids, parameters)
     alt = (
-        "Step chart of the authorised size of Russia's mission to NATO: "
+        "Chart of the size of Russia's mission to NATO: "
         + ", ".join(
-            (f"about {row.staff_count} in post before " if row.is_approximate else f"cap {row.staff_count} from ")
+            (f"about {row.staff_count} in post " if row.measure == "staff_in_post" else f"cap {row.staff_count} from ")
             + analysis.format_date(row.effective_date, row.date_precision)
+            + (" (announced)" if row.is_pending else "")
             for row in steps.itertuples()
         )
         + "."
     )
     caption = (
-        "Authorised size of Russia's mission to NATO. The dashed line is the approximate staff in post before "
-        "NATO capped partner delegations in 2015; each step is a NATO or Russian decision, with the "
-        "expulsions that came with it."
+        "Russia's mission to NATO. The black line is the cap NATO set on its size (dashed while a cap was being "
+        "phased in); purple dots are staff actually in post. Each step is a NATO decision, with the expulsions "
+        "that came with it; the orange rule marks Russia's suspension of the mission."
     )
     return Chart(figure, "staffing", alt, caption, source_ids)
 
@@ -281,7 +342,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
             va="center",
             fontsize=7.5,
             color="white",
-            bbox=dict(boxstyle="round,pad=0.25", facecolor=INK, edgecolor="none"),
+            bbox=dict(boxstyle="round,pad=0.25", facecolor=_milestone_colour(group), edgecolor="none"),
             annotation_clip=False,
         )
     axis.set_ylim(len(lanes) - 0.5, -1.6)
@@ -289,14 +350,32 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
     legend.append(Patch(facecolor="white", edgecolor=INK, hatch="////", label="start known only to month/year"))
     legend.append(Patch(facecolor=BLUE, alpha=0.45, label="fainter: graded M or lower"))
     key.legend(handles=legend, loc="center", ncol=3, fontsize=8, frameon=False)
-    open_now = channel_status_counts(data, end)
-    _title(axis, f"Of the {len(lanes)} NATO–Russia channels shown, {open_now} still open on {end:%-d %b %Y}")
+    status = analysis.channel_status(data, end)
+    recorded = status[status["status"] != "not yet open"]
+    open_now = int((recorded["status"] == "open").sum())
+    # Changes announced by the as-of date but not yet in force are noted at the lane's right end.
+    for row in status[status["announced_status"].notna()].itertuples():
+        if row.channel_id in lanes:
+            when = analysis.format_date(row.announced_from, row.announced_from_precision)
+            axis.annotate(
+                f"to be {row.announced_status} from {when}",
+                (pd.Timestamp(end), lanes[row.channel_id]),
+                xytext=(-3, 0),
+                textcoords="offset points",
+                ha="right",
+                va="center",
+                fontsize=7,
+                color=INK,
+                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor=STATUS_COLOURS[row.announced_status]),
+            )
+    _title(axis, f"{open_now} of the {len(recorded)} NATO–Russia channels recorded so far open on {end:%-d %b %Y}")
     bounds = set(periods["start_event_id"]) | set(periods["end_event_id"].dropna())
     source_ids = analysis.sources_of(data.events[data.events["event_id"].isin(bounds)], marks)
     _source_line(figure, data, source_ids, parameters)
     alt = (
         f"Swimlane chart of {len(lanes)} NATO–Russia channels from {start.year} to {end.year}, showing when each "
-        f"was open, suspended or closed; {open_now} remain open on {end:%-d %B %Y}."
+        f"was open, suspended or closed; {open_now} of the {len(recorded)} channels recorded by then are open on "
+        f"{end:%-d %B %Y}."
     )
     caption = (
         "Channels of cooperation and contact, by status. Numbered markers point to the key events listed in the "
@@ -306,9 +385,14 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
     return Chart(figure, "swimlanes", alt, caption, source_ids)
 
 
-def channel_status_counts(data: Dataset, as_of: dt.date) -> int:
-    """How many channels are open on a date."""
-    return int((analysis.channel_status(data, as_of)["status"] == "open").sum())
+def _milestone_colour(group: list) -> str:
+    """A milestone marker takes the colour of its kind (war, enlargement) when the whole group shares it."""
+    kinds = {row.category for row in group}
+    if kinds == {"conflict"}:
+        return WAR
+    if kinds == {"enlargement"}:
+        return ENLARGEMENT
+    return INK
 
 
 def plot_nrc_meetings(
@@ -318,7 +402,7 @@ def plot_nrc_meetings(
     last_year = min(last_year, parameters.shown_end.year)
     counts = analysis.nrc_meetings_per_year(data, first_year, last_year)
     figure, axis = plt.subplots(figsize=(WIDTH_IN, 2.8), layout="constrained")
-    bars = axis.bar(counts.index, counts.values, color=BLUE, width=0.65)
+    bars = axis.bar(counts.index, counts.values, color=NEUTRAL, width=0.65)
     axis.bar_label(bars, labels=[str(value) for value in counts.values], padding=2, fontsize=8)
     axis.set_xticks(list(counts.index))
     axis.set_yticks([])
@@ -402,9 +486,11 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
 TIMELINE_COLOURS = {
     "suspension": (ORANGE, "suspension"),
     "closure": (GREY, "closure"),
-    "conflict": (VERMILION, "war"),
-    "enlargement": (GREEN, "enlargement"),
+    "conflict": (WAR, "war"),
+    "enlargement": (ENLARGEMENT, "enlargement"),
 }
+# Marker shapes by kind, so the kinds stay apart in greyscale too.
+TIMELINE_MARKERS = {"suspension": "D", "closure": "s", "conflict": "X", "enlargement": "^"}
 
 
 def _span_words(start: dt.date, end: dt.date) -> tuple[str, str]:
@@ -421,10 +507,20 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.0 + 0.3 * max(len(events), 1)), layout="constrained")
     hollow_drawn = False
     for lane, row in enumerate(events.itertuples()):
-        colour = TIMELINE_COLOURS.get(row.category, (BLUE, ""))[0]
+        colour = TIMELINE_COLOURS.get(row.category, (NEUTRAL, ""))[0]
+        marker = TIMELINE_MARKERS.get(row.category, "o")
         hollow = row.confidence in ("L", "unverified")
         hollow_drawn |= hollow
-        axis.scatter([0], [lane], s=28, color="white" if hollow else colour, edgecolor=colour, linewidth=1.2, zorder=3)
+        axis.scatter(
+            [0],
+            [lane],
+            s=30,
+            marker=marker,
+            color="white" if hollow else colour,
+            edgecolor=colour,
+            linewidth=1.2,
+            zorder=3,
+        )
         grade = "" if row.confidence == "H" else f" [{row.confidence}]"
         axis.text(
             -0.08, lane, analysis.format_date(row.event_date, row.date_precision), ha="right", va="center", fontsize=8.5
@@ -435,8 +531,8 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     axis.set_ylim(max(len(events) - 0.5, 0.5), -0.8)
     axis.axis("off")
     shown = set(events["category"])
-    key = [Patch(facecolor=BLUE, label="other events")] + [
-        Patch(facecolor=colour, label=word)
+    key = [Line2D([], [], marker="o", linestyle="", color=NEUTRAL, label="other events")] + [
+        Line2D([], [], marker=TIMELINE_MARKERS[category], linestyle="", color=colour, label=word)
         for category, (colour, word) in TIMELINE_COLOURS.items()
         if category in shown
     ]
@@ -452,7 +548,7 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
         )
         + "."
     )
-    caption = "Events after the break, oldest first; dot colours mark suspensions, closures, war and enlargement. "
+    caption = "Events, oldest first; colours and shapes mark suspensions, closures, war and enlargement. "
     caption += "Grades below H are shown in brackets"
     caption += "; hollow dots are weakly attested." if hollow_drawn else "."
     return Chart(figure, "timeline", alt, caption, source_ids)

@@ -29,7 +29,10 @@ TABLES = (
     "event_entities",
     "channel_periods",
     "staffing",
+    "citations",
 )
+# The tables whose rows are facts: each must cite at least one document in citations.csv.
+FACT_TABLES = {"events": "event_id", "staffing": "staffing_id"}
 # Grades from surest to least sure; the order matters for sorting and for "at least M" filters.
 CONFIDENCE_ORDER = ("H", "M", "L", "unverified")
 # Frictionless's default spellings of booleans.
@@ -82,6 +85,7 @@ class Dataset:
     event_entities: pd.DataFrame
     channel_periods: pd.DataFrame
     staffing: pd.DataFrame
+    citations: pd.DataFrame
     data_dir: Path
     data_hash: str
 
@@ -358,6 +362,7 @@ def _check_cross_field_rules(frames: dict[str, pd.DataFrame], resources: dict) -
         _check_precision(frames["roles"], date_field, precision_field)
     _check_order(frames["roles"], "start_date", "end_date")
     _check_periods(frames["channel_periods"], frames["events"])
+    _check_citations(frames)
 
 
 def _check_precision(frame: pd.DataFrame, date_field: str, precision_field: str) -> None:
@@ -435,8 +440,71 @@ def _check_periods(periods: pd.DataFrame, events: pd.DataFrame) -> None:
             previous = row
 
 
+def _check_citations(frames: dict[str, pd.DataFrame]) -> None:
+    """Every citation names a fact that exists, and every fact cites at least one document."""
+    citations = frames["citations"]
+    fact_ids = {fact_id for table, key in FACT_TABLES.items() for fact_id in frames[table][key]}
+    for line, fact_id in zip(citations.index, citations["fact_id"]):
+        if fact_id not in fact_ids:
+            raise DataError(
+                citations.attrs["file"],
+                "the citation points at a missing fact",
+                line=line,
+                field="fact_id",
+                value=fact_id,
+                expected="an event_id listed in events.csv or a staffing_id listed in staffing.csv",
+            )
+    cited = set(citations["fact_id"])
+    for table, key in FACT_TABLES.items():
+        frame = frames[table]
+        for line, fact_id in zip(frame.index, frame[key]):
+            if fact_id not in cited:
+                raise DataError(
+                    frame.attrs["file"],
+                    "the fact cites no source",
+                    line=line,
+                    field=key,
+                    value=fact_id,
+                    expected="at least one row for it in citations.csv naming a document of sources.csv",
+                )
+
+
+def known_from(date: pd.Timestamp, precision: str) -> pd.Timestamp:
+    """The first day a document of this date surely existed: the last day of its month or year if only that is known."""
+    if precision == "month":
+        return date + pd.offsets.MonthEnd(0)
+    if precision == "season":
+        return date + pd.DateOffset(months=3, days=-1)
+    if precision == "year":
+        return date + pd.offsets.YearEnd(0)
+    return date
+
+
+def _add_citation_columns(frames: dict[str, pd.DataFrame]) -> None:
+    """Give each fact its documents (main one first) and the day it became known: its earliest document's date."""
+    sources = frames["sources"]
+    sources["known_from"] = [
+        known_from(date, precision)
+        for date, precision in zip(sources["published_date"], sources["published_precision"])
+    ]
+    sources["known_from"] = sources["known_from"].astype("datetime64[ns]")
+    citations = frames["citations"]
+    citations["known_from"] = citations["source_id"].map(sources.set_index("source_id")["known_from"])
+    grouped = citations.groupby("fact_id", sort=False)
+    source_ids = grouped["source_id"].agg(tuple)
+    known = grouped["known_from"].min()
+    for table, key in FACT_TABLES.items():
+        frame = frames[table]
+        frame["source_ids"] = frame[key].map(source_ids)
+        frame["source_id"] = frame["source_ids"].map(lambda ids: ids[0]).astype("string")
+        frame["known_date"] = frame[key].map(known).astype("datetime64[ns]")
+        # Cut to an as-of date, a fact known by then but taking effect later is pending (announced, not done).
+        frame["is_pending"] = False
+
+
 def _add_derived_columns(frames: dict[str, pd.DataFrame]) -> None:
     """Dates of period bounds, alias lists, and names beside ids: what every caller would otherwise join."""
+    _add_citation_columns(frames)
     events = frames["events"].set_index("event_id")
     periods = frames["channel_periods"]
     for side in ("start", "end"):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from nato_russia import analysis, params
-from nato_russia.charts import Chart, source_publishers
+from nato_russia.charts import Chart
 from nato_russia.data import DataError, Dataset, load_dataset
 
 # Names IPython itself puts in a notebook's namespace; anything else unknown was injected by a run.
@@ -41,37 +41,54 @@ class ReportRun:
     parameters: params.ReportParameters
     data: Dataset  # cut to the as-of date
     full_data: Dataset  # everything, for checks that need to know what comes later
-    shown_sources: set[str] = field(default_factory=set)
+    # Source id -> its number in this report's source list, in the order a reader first meets it.
+    source_numbers: dict[str, int] = field(default_factory=dict)
+
+    def cite(self, source_ids) -> str:
+        """Links to the numbered entries of the source list, e.g. '[1], [4]' (HTML; PDF keeps them as links)."""
+        numbers = sorted({self._number(source_id) for source_id in source_ids if not pd.isna(source_id)})
+        return ", ".join(f'<a class="cite" href="#{self._anchor(n)}">[{n}]</a>' for n in numbers)
+
+    def _number(self, source_id: str) -> int:
+        return self.source_numbers.setdefault(source_id, len(self.source_numbers) + 1)
+
+    def _anchor(self, number: int) -> str:
+        return f"source-{self.notebook}-{number}"
 
     def show(self, chart: Chart) -> None:
         """Save a chart as SVG and PNG under figures_dir and display it with its caption and alt text."""
         from IPython.display import HTML, display
 
-        self.shown_sources.update(chart.source_ids)
         stem = f"{self.notebook}-{self.parameters.slug()}-{chart.name}"
         self.parameters.figures_dir.mkdir(parents=True, exist_ok=True)
         chart.figure.savefig(self.parameters.figures_dir / f"{stem}.svg")
         png = png_bytes(chart)
         (self.parameters.figures_dir / f"{stem}.png").write_bytes(png)
-        publishers = source_publishers(self.full_data, chart.source_ids)
-        caption = chart.caption + (f" Sources: {analysis.join_and(publishers)}." if publishers else "")
+        caption = html.escape(chart.caption)
+        if chart.source_ids:
+            caption += f" Sources: {self.cite(_in_list_order(self.data, chart.source_ids))}."
         display(HTML(figure_html(chart, png, caption)))
         import matplotlib.pyplot as plt
 
         plt.close(chart.figure)
 
     def show_table(self, table: pd.DataFrame, caption: str) -> None:
-        """Display a table with a caption and no index; the ids in its source columns join the source list.
+        """Display a table with a caption and no index; its rows' documents become numbered links.
 
-        Columns whose names start with "_" feed the source list but are not printed.
+        Columns whose names start with "_source" hold source ids (one, or a tuple of several); they are
+        printed as one "sources" column of links to the source list. Other "_" columns are not printed.
         """
         from IPython.display import HTML, display
 
-        for column in table.columns:
-            if str(column).startswith("_source"):
-                self.shown_sources.update(table[column].dropna())
-        shown = table[[column for column in table.columns if not str(column).startswith("_")]]
-        display(HTML(table_html(shown, caption)))
+        source_columns = [column for column in table.columns if str(column).startswith("_source")]
+        shown = table[[column for column in table.columns if not str(column).startswith("_")]].copy()
+        links = None
+        if source_columns:
+            links = [
+                self.cite(_in_list_order(self.data, _ids_in(row)))
+                for row in table[source_columns].itertuples(index=False)
+            ]
+        display(HTML(table_html(shown, caption, links)))
 
     def say(self, markdown: str) -> None:
         """Display narrative whose numbers come from the data (Markdown)."""
@@ -88,10 +105,10 @@ class ReportRun:
             )
 
     def show_sources(self) -> None:
-        """List every source the shown charts and tables cite."""
+        """List, numbered as cited, every document the shown charts and tables cite."""
         from IPython.display import HTML, display
 
-        display(HTML(sources_html(self.full_data, self.shown_sources)))
+        display(HTML(sources_html(self.data, self.source_numbers, self._anchor)))
 
 
 def start_report(namespace: dict, notebook: str) -> ReportRun:
@@ -133,12 +150,12 @@ def png_bytes(chart: Chart) -> bytes:
 
 
 def figure_html(chart: Chart, png: bytes, caption: str) -> str:
-    """A chart as a self-contained <figure>: the embedded PNG, its alt text and its caption."""
+    """A chart as a self-contained <figure>: the embedded PNG, its alt text and its caption (HTML)."""
     encoded = base64.b64encode(png).decode("ascii")
     return (
         f'<figure class="chart" id="fig-{chart.name}">'
         f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(chart.alt_text)}">'
-        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        f"<figcaption>{caption}</figcaption></figure>"
     )
 
 
@@ -150,32 +167,50 @@ def _unbreakable_dates(text: str) -> str:
     return _DATE_IN_TEXT.sub(lambda match: match.group(0).replace(" ", "\u00a0"), text)
 
 
-def table_html(table: pd.DataFrame, caption: str) -> str:
-    """A table as a captioned <figure>: no index, dates written as dates and kept on one line."""
+def table_html(table: pd.DataFrame, caption: str, source_links: list[str] | None = None) -> str:
+    """A table as a captioned <figure>: no index, dates kept on one line, and a column of source links."""
     shown = table.copy()
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
             shown[column] = shown[column].dt.strftime("%-d %b %Y").fillna("—")
     shown = shown.astype(object).where(shown.notna(), "—")
-    shown = shown.map(lambda value: _unbreakable_dates(value) if isinstance(value, str) else value)
-    body = shown.to_html(index=False, border=0, classes="data-table", escape=True)
+    shown = shown.map(lambda value: _unbreakable_dates(html.escape(str(value))))
+    if source_links is not None:
+        shown["sources"] = [links or "—" for links in source_links]
+    body = shown.to_html(index=False, border=0, classes="data-table", escape=False)
     return f'<figure class="table"><figcaption>{html.escape(caption)}</figcaption>{body}</figure>'
 
 
-def sources_html(data: Dataset, source_ids: set[str]) -> str:
-    """A numbered source list for readers: publisher, author, title (linked where public), date."""
-    sources = data.sources[data.sources["source_id"].isin(source_ids)]
-    sources = sources.assign(_key=sources["publisher"].str.casefold()).sort_values(["_key", "published_date"])
+def _ids_in(values) -> list[str]:
+    """The source ids in a row's source cells, each cell holding one id, a tuple of ids or nothing."""
+    ids = []
+    for value in values:
+        if isinstance(value, tuple):
+            ids.extend(value)
+        elif isinstance(value, str):
+            ids.append(value)
+    return ids
+
+
+def _in_list_order(data: Dataset, source_ids) -> list[str]:
+    """Source ids in a stable order (oldest document first), so numbers are given the same way every run."""
+    dates = data.sources.set_index("source_id")["published_date"]
+    return sorted(set(source_ids), key=lambda source_id: (dates.get(source_id, pd.Timestamp.max), source_id))
+
+
+def sources_html(data: Dataset, numbers: dict[str, int], anchor) -> str:
+    """The numbered source list: each entry's title (linked), author, publisher and date of publication."""
+    sources = data.sources.set_index("source_id")
     items = []
-    for row in sources.itertuples():
-        parts = [html.escape(row.publisher)]
+    for source_id, number in sorted(numbers.items(), key=lambda item: item[1]):
+        row = sources.loc[source_id]
+        title = f'<a href="{html.escape(row.url)}">{html.escape(row.title)}</a>'
+        parts = [title]
         if not pd.isna(row.author):
             parts.append(html.escape(row.author))
-        title = html.escape(row.title)
-        parts.append(f'<a href="{html.escape(row.url)}">{title}</a>' if not pd.isna(row.url) else title)
-        if not pd.isna(row.published_date):
-            parts.append(analysis.format_date(row.published_date, row.published_precision))
-        items.append(f"<li>{', '.join(parts)}.</li>")
+        parts.append(html.escape(row.publisher))
+        parts.append(analysis.format_long_date(row.published_date, row.published_precision))
+        items.append(f'<li id="{anchor(number)}" value="{number}">{", ".join(parts)}.</li>')
     return f"<ol class='sources'>{''.join(items)}</ol>"
 
 

@@ -40,13 +40,78 @@ def test_loads_from_any_working_directory(tmp_path, monkeypatch):
     assert len(load_dataset().events) > 50
 
 
-def test_every_row_cites_a_source_and_a_place(dataset):
-    for table in ("events", "staffing", "entities", "aliases", "roles", "channels"):
+def test_every_fact_cites_a_public_document_and_a_place_in_it(dataset):
+    for table in ("entities", "aliases", "roles", "channels"):
         frame = getattr(dataset, table)
-        assert frame["source_id"].notna().all(), table
+        assert frame["source_id"].isin(dataset.sources["source_id"]).all(), table
         assert frame["source_locator"].str.strip().str.len().gt(0).all(), table
-    cited = set().union(*(set(getattr(dataset, t)["source_id"]) for t in ("events", "staffing", "entities")))
-    assert cited <= set(dataset.sources["source_id"])
+    for table, key in (("events", "event_id"), ("staffing", "staffing_id")):
+        frame = getattr(dataset, table)
+        assert frame["source_ids"].map(len).gt(0).all(), table
+        assert set(frame[key]) <= set(dataset.citations["fact_id"]), table
+    assert dataset.citations["source_id"].isin(dataset.sources["source_id"]).all()
+    locators = dataset.citations["locator"].str.strip().str.casefold()
+    assert locators.str.len().gt(0).all()
+    assert not locators.isin(["whole item", "whole text", "whole page"]).any()
+
+
+def test_every_source_is_a_document_a_reader_can_open(dataset):
+    sources = dataset.sources
+    assert sources["url"].str.match(r"^https://\S+$").all()
+    assert not sources["title"].str.contains(r"[\[\]]").any(), "a bracketed, paraphrased title"
+    ids_in_titles = [sid for sid, title in zip(sources["source_id"], sources["title"]) if sid in title]
+    assert ids_in_titles == []
+    assert not sources["publisher"].str.contains("various|project", case=False).any()
+    assert sources["published_date"].notna().all()
+    assert set(sources["source_type"]) <= {"official", "wire", "news", "analysis", "reference"}
+
+
+def test_a_fact_may_cite_several_documents(dataset):
+    assert dataset.events["source_ids"].map(len).max() >= 2
+
+
+def test_the_known_errors_are_corrected(dataset):
+    events = dataset.events
+    nrc_meetings_2014 = events[
+        (events["channel_id"] == "nrc") & (events["category"] == "meeting") & (events["event_date"].dt.year == 2014)
+    ]
+    assert set(nrc_meetings_2014["event_date"].dt.month) >= {3, 6}, "the NRC met in March and June 2014"
+    political = dataset.channel_periods[
+        (dataset.channel_periods["channel_id"] == "political_line") & (dataset.channel_periods["status"] == "open")
+    ]
+    assert political["start_date"].min().year == 2015, "Stoltenberg and Lavrov met in Munich in February 2015"
+    caps = dataset.staffing[dataset.staffing["measure"] == "staff_cap"]
+    assert (caps["staff_count"] > 0).all(), "no cap of 0 was ever set: the mission stopped work"
+    thirty = caps[(caps["staff_count"] == 30) & (caps["confidence"] != "unverified")]
+    assert thirty["effective_date"].dt.year.eq(2015).all()
+    assert not (caps["effective_date"].dt.year.eq(1998)).any(), "the cap of 30 dates from 2015, not 1998"
+
+
+def test_no_year_or_month_date_bounds_a_period_as_if_known_to_the_day(dataset):
+    periods = dataset.channel_periods
+    for side in ("start", "end"):
+        known = periods[periods[f"{side}_date"].notna()]
+        imprecise = known[known[f"{side}_precision"] != "day"]
+        # A period bounded by an imprecise date must say so by its precision; such bounds are drawn as spans.
+        assert imprecise[f"{side}_precision"].isin(["month", "season", "year"]).all()
+
+
+def test_duplicate_events_are_merged(dataset):
+    events = dataset.events
+    for date, category in (("1991-12-20", None), ("2002-05-28", "founding"), ("2016-04-20", None)):
+        same_day = events[events["event_date"] == pd.Timestamp(date)]
+        if category:
+            same_day = same_day[same_day["category"] == category]
+        assert len(same_day) == 1, (date, list(same_day["event_id"]))
+
+
+def test_the_standard_milestones_are_in_the_data(dataset):
+    events = dataset.events
+    enlargements = events[events["category"] == "enlargement"]["event_date"].dt.year
+    assert {1999, 2004, 2009, 2017, 2020, 2023, 2024} <= set(enlargements)
+    crimea = events[events["title"].str.contains("Crimea", case=False)]
+    assert (crimea["event_date"].dt.year == 2014).any()
+    assert (events["category"] == "summit").sum() >= 5
 
 
 def test_garbled_names_resolve_to_canonical_entities(dataset):
@@ -73,10 +138,13 @@ def test_the_seed_figures_stand_on_their_dates(dataset):
     assert _staff(dataset, "staff_cap", "2018-03-27") == [20]
     assert _staff(dataset, "staff_expelled", "2018-03-27") == [7]
     assert _staff(dataset, "accreditations_refused", "2018-03-27") == [3]
-    assert _staff(dataset, "staff_cap", "2021-10-06") == [10]
-    assert _staff(dataset, "staff_expelled", "2021-10-06") == [8]
-    assert _staff(dataset, "posts_abolished", "2021-10-06") == [2]
-    assert _staff(dataset, "staff_cap", "2021-11-01") == [0]
+    # Decided on 6 October 2021, in force from 1 November: the effective date is stored, the decision linked.
+    assert _staff(dataset, "staff_cap", "2021-11-01") == [10]
+    assert _staff(dataset, "staff_expelled", "2021-11-01") == [8]
+    assert _staff(dataset, "posts_abolished", "2021-11-01") == [2]
+    cut = dataset.staffing[dataset.staffing["staffing_id"] == "rm_2021_cap_10"]
+    decision = dataset.events.set_index("event_id").loc[cut["event_id"].iloc[0]]
+    assert decision["event_date"] == pd.Timestamp("2021-10-06") and decision["category"] == "announcement"
     caps = dataset.staffing[(dataset.staffing["measure"] == "staff_cap") & (dataset.staffing["confidence"] == "H")]
     assert (
         30 in set(caps["staff_count"]) and caps.loc[caps["staff_count"] == 30, "effective_date"].dt.year.eq(2015).all()
@@ -91,7 +159,7 @@ def test_the_article_three_liaison_officers_are_kept_as_its_unverified_claim(dat
     ]
     assert len(rows) == 1
     assert rows["confidence"].iloc[0] == "unverified"
-    assert rows["source_id"].iloc[0] == "dw_sheyko_2021"
+    assert rows["source_ids"].iloc[0] == ("dw_sheyko_2021",)
 
 
 @pytest.mark.parametrize(
@@ -113,12 +181,12 @@ def test_each_channel_opens_in_its_founding_year(dataset, channel_id, year):
 def test_nrc_meetings_per_year_match_the_record(dataset):
     meetings = dataset.events[(dataset.events["channel_id"] == "nrc") & (dataset.events["category"] == "meeting")]
     per_year = meetings["event_date"].dt.year.value_counts()
-    assert [int(per_year.get(year, 0)) for year in range(2015, 2023)] == [0, 3, 3, 2, 2, 0, 0, 1]
+    assert [int(per_year.get(year, 0)) for year in range(2014, 2023)] == [2, 0, 3, 3, 2, 2, 0, 0, 1]
 
 
 def test_the_article_claims_the_records_do_not_confirm_are_graded_unverified(dataset):
     article_only = dataset.events[dataset.events["confidence"] == "unverified"]
-    assert (article_only["source_id"] == "dw_sheyko_2021").all()
+    assert article_only["source_ids"].map(lambda ids: "dw_sheyko_2021" in ids).all()
     assert len(article_only) >= 3
 
 
@@ -188,9 +256,37 @@ def test_duplicate_id(data_copy):
     _fails(data_copy, "events.csv", line, "event_id", ["duplicate", rows[1]["event_id"]])
 
 
-def test_row_pointing_at_a_missing_source(data_copy):
-    line = edit_cell(data_copy, "staffing", 1, "source_id", "no_such_source")
-    _fails(data_copy, "staffing.csv", line, "source_id", ["no_such_source", "sources.csv"])
+def test_citation_pointing_at_a_missing_source(data_copy):
+    line = edit_cell(data_copy, "citations", 1, "source_id", "no_such_source")
+    _fails(data_copy, "citations.csv", line, "source_id", ["no_such_source", "sources.csv"])
+
+
+def test_citation_pointing_at_a_missing_fact(data_copy):
+    line = edit_cell(data_copy, "citations", 2, "fact_id", "ev_no_such_event")
+    _fails(data_copy, "citations.csv", line, "fact_id", ["ev_no_such_event", "events.csv"])
+
+
+def test_fact_without_any_source(data_copy):
+    events = read_rows(data_copy / "events.csv")
+    orphan = events[4]["event_id"]
+    citations = [row for row in read_rows(data_copy / "citations.csv") if row["fact_id"] != orphan]
+    write_rows(data_copy / "citations.csv", citations)
+    _fails(data_copy, "events.csv", 6, "event_id", [orphan, "cites no source"])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("url", "", ["required"]),
+        ("url", "http://www.nato.int/", ["https://"]),
+        ("title", "[AP report: a paraphrase]", ["title"]),
+        ("source_type", "internal", ["internal", "official"]),
+        ("published_date", "", ["required"]),
+    ],
+)
+def test_source_that_is_not_a_public_document(data_copy, field, value, words):
+    line = edit_cell(data_copy, "sources", 3, field, value)
+    _fails(data_copy, "sources.csv", line, field, words)
 
 
 def test_row_pointing_at_a_missing_entity(data_copy):

@@ -1,13 +1,18 @@
 """Every notebook, executed by papermill with its defaults and other parameter sets; bad parameters stop early."""
 
+import datetime as dt
+import html
 import json
+import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import papermill
 import pytest
 
-from nato_russia import paths
+from nato_russia import analysis, paths
+from nato_russia.data import load_dataset
 from nato_russia.params import PARAMETERS
 
 NOTEBOOKS = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
@@ -79,14 +84,17 @@ def test_notebook_runs_and_saves_its_figures(notebook, set_name, tmp_path):
 
 def test_staffing_numbers_for_the_full_record_and_as_the_source_saw_it(tmp_path):
     notebook = paths.NOTEBOOKS_DIR / "01-staffing.ipynb"
-    full = _text(_execute(notebook, tmp_path / "full"))
+    full = _text(_execute(notebook, tmp_path / "full", as_of="2026-11-28"))
     assert "the cap was 30" in full and "the cap was 20" in full and "the cap was 10" in full
-    assert "From 1 Nov 2021 Russia suspended the mission itself" in full
+    assert "From 1 November 2021 the mission stopped work" in full
     assert "8 accreditations withdrawn" in full and "2 vacant posts abolished" in full
+    assert "cap was 0" not in full
     then = _text(_execute(notebook, tmp_path / "then", as_of="2021-10-19", period_end="2021-10-19"))
-    assert "the cap was 10" in then
-    assert "suspended the mission itself" not in then
-    assert "at most 10 people" in then
+    # Decided on 6 October, in force from 1 November: announced is not done.
+    assert "NATO decided on 6 October 2021 to cut the cap to 10, taking effect from 1 November 2021" in then
+    assert "the cap in force is 20" in then
+    assert "Russia announced on 18 October 2021 that it would suspend the mission from 1 November 2021" in then
+    assert "stopped work" not in then
 
 
 def test_channels_on_the_day_the_source_was_published(tmp_path):
@@ -139,4 +147,47 @@ def test_an_analyst_can_rerun_the_first_cells_in_the_same_kernel(tmp_path):
     notebook.cells.append(nbformat.v4.new_code_cell("assert run.parameters.as_of.isoformat() == as_of"))
     copy = tmp_path / "rerun.ipynb"
     nbformat.write(notebook, copy)
-    _execute(copy, tmp_path)
+    _execute(copy, tmp_path, as_of="2026-11-28")
+
+
+# --- each edition says only what was known on its date ----------------------------------------------
+
+
+def _cited_sources(text: str) -> pd.DataFrame:
+    """The rows of sources.csv whose documents the rendered source list links to."""
+    listed = re.search(r"<ol class='sources'>(.*?)</ol>", text, re.S).group(1)
+    urls = {html.unescape(url) for url in re.findall(r'<li id="[^"]+" value="\d+"><a href="([^"]+)"', listed)}
+    sources = load_dataset().sources
+    cited = sources[sources["url"].isin(urls)]
+    assert len(cited) == len(urls), "every entry of the source list is a document of sources.csv"
+    return cited
+
+
+def test_the_edition_of_19_october_2021_knows_only_what_was_published_by_then(tmp_path):
+    notebook = paths.NOTEBOOKS_DIR / "05-brief.ipynb"
+    text = _text(_execute(notebook, tmp_path, as_of="2021-10-19", period_end="2021-10-19"))
+    cited = _cited_sources(text)
+    assert len(cited) > 5
+    assert cited["published_date"].max() <= pd.Timestamp("2021-10-19")
+    assert "What happened next" not in text
+    # The mission shows as announced to be suspended, not as plainly open or already suspended.
+    assert "Russia&#x27;s mission to NATO to be suspended from 1 November 2021" in text or (
+        "Russia's mission to NATO to be suspended from 1 November 2021" in text
+    )
+    known = analysis.as_of_view(load_dataset(), dt.date(2021, 10, 19))
+    assert f"the dataset holds {len(known.events)} dated events" in text
+    assert f"resting on {len(known.sources)} public documents" in text
+    assert len(known.events) < len(load_dataset().events)
+
+
+def test_a_later_edition_has_what_happened_next_and_numbered_linked_sources(tmp_path):
+    notebook = paths.NOTEBOOKS_DIR / "05-brief.ipynb"
+    text = _text(_execute(notebook, tmp_path, as_of="2026-11-28"))
+    assert "## What happened next" in text
+    cited = _cited_sources(text)
+    links = set(re.findall(r'<a class="cite" href="#(source-05-brief-\d+)">', text))
+    anchors = set(re.findall(r'<li id="(source-05-brief-\d+)"', text))
+    assert links and links == anchors, "every citation number points at an entry, and every entry is cited"
+    assert len(anchors) == len(cited)
+    for bad in ("[AP report", "facts_supplement", "dw_sheyko_2021", "whole item"):
+        assert bad not in text
