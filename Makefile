@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # Touched once the pinned requirements are installed; rebuilt when they change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: help setup reports test lint format lab bench clean
+.PHONY: help setup reports test lint format lab bench check-links clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ lab: $(INSTALLED) ## Open JupyterLab on the notebooks
 
 bench: $(INSTALLED) ## Benchmark the build against the naive papermill/nbconvert/weasyprint route
 	$(PY) benchmarks/bench_build.py $(ARGS)
+
+check-links: $(INSTALLED) ## Report dead or moved source URLs (needs a network; not part of make test)
+	$(PY) -m nato_russia.links
 
 clean: ## Delete everything generated (figures, reports, caches); the data and notebooks stay
 	find figures reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

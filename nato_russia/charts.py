@@ -326,7 +326,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
     for row in marks.itertuples():
         axis.axvline(row.event_date, color="#666666", linewidth=0.5, linestyle=":", zorder=0)
     # Milestones closer than 1/40 of the window share one label ("14–18"), so no number hides another.
-    closeness = pd.Timedelta(days=max((end - start).days / 40, 1))
+    closeness = pd.Timedelta(days=max((end - start).days / 22, 1))
     groups: list[list] = []
     for row in marks.itertuples():
         if groups and row.event_date - groups[-1][0].event_date < closeness:
@@ -337,7 +337,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
         label = str(group[0].number) if len(group) == 1 else f"{group[0].number}–{group[-1].number}"
         axis.annotate(
             label,
-            (group[0].event_date, -0.75 - 0.55 * (index % 2)),
+            (group[0].event_date, -0.7 - 0.5 * (index % 3)),
             ha="left" if len(group) > 1 else "center",
             va="center",
             fontsize=7.5,
@@ -345,7 +345,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
             bbox=dict(boxstyle="round,pad=0.25", facecolor=_milestone_colour(group), edgecolor="none"),
             annotation_clip=False,
         )
-    axis.set_ylim(len(lanes) - 0.5, -1.6)
+    axis.set_ylim(len(lanes) - 0.5, -2.0)
     legend = [Patch(facecolor=colour, label=status) for status, colour in STATUS_COLOURS.items()]
     legend.append(Patch(facecolor="white", edgecolor=INK, hatch="////", label="start known only to month/year"))
     legend.append(Patch(facecolor=BLUE, alpha=0.45, label="fainter: graded M or lower"))

@@ -47,7 +47,16 @@ class ReportRun:
     def cite(self, source_ids) -> str:
         """Links to the numbered entries of the source list, e.g. '[1], [4]' (HTML; PDF keeps them as links)."""
         numbers = sorted({self._number(source_id) for source_id in source_ids if not pd.isna(source_id)})
-        return ", ".join(f'<a class="cite" href="#{self._anchor(n)}">[{n}]</a>' for n in numbers)
+        link = lambda n: f'<a class="cite" href="#{self._anchor(n)}">[{n}]</a>'  # noqa: E731
+        # Runs of three or more read as a range, "[4]–[9]", so a long list stays short; both ends stay links.
+        parts, run = [], []
+        for number in numbers + [None]:
+            if run and (number is None or number != run[-1] + 1):
+                parts.append(f"{link(run[0])}–{link(run[-1])}" if len(run) >= 3 else ", ".join(map(link, run)))
+                run = []
+            if number is not None:
+                run.append(number)
+        return ", ".join(parts)
 
     def _number(self, source_id: str) -> int:
         return self.source_numbers.setdefault(source_id, len(self.source_numbers) + 1)
