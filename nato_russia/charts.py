@@ -317,6 +317,19 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
             linewidth=0,
             alpha=alpha,
         )
+    # Each meeting or contact on a lane is a white tick, so gaps in contact (the NRC after June 2014) show.
+    contacts = analysis.verified_contacts(data)
+    contacts = contacts[
+        contacts["channel_id"].isin(lanes) & contacts["event_date"].between(pd.Timestamp(start), end_ts)
+    ]
+    nrc = analysis.nrc_meetings(data)
+    contacts = pd.concat([contacts, nrc[nrc["event_date"].between(pd.Timestamp(start), end_ts)]]).drop_duplicates(
+        "event_id"
+    )
+    for row in contacts.itertuples():
+        if row.channel_id in lanes:
+            lane = lanes[row.channel_id]
+            axis.plot([row.event_date] * 2, [lane - 0.3, lane + 0.3], color="white", linewidth=0.9, zorder=3)
     axis.set_yticks(list(lanes.values()), list(shown_channels["channel_name"]))
     axis.invert_yaxis()
     axis.tick_params(axis="y", length=0)
@@ -378,8 +391,9 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
         f"{end:%-d %B %Y}."
     )
     caption = (
-        "Channels of cooperation and contact, by status. Numbered markers point to the key events listed in the "
-        "table below. A hatched start means the date is known only to the month or year; fainter bars rest on "
+        "Channels of cooperation and contact, by status; white ticks are meetings and contacts on a channel. "
+        "Numbered markers point to the key events listed in the table below."
+        "A hatched start means the date is known only to the month or year; fainter bars rest on "
         "weaker evidence."
     )
     return Chart(figure, "swimlanes", alt, caption, source_ids)
