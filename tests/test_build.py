@@ -392,7 +392,7 @@ def test_build_publishes_skips_and_rebuilds(tmp_path, fixture_data, monkeypatch)
     assert good["commit"][:12] in colophon and 'as_of="2021-10-19"' in colophon
     assert good["data_hash"][:16] in html_text
     index = (reports / "index.html").read_text()
-    assert 'href="fx/fx.pdf"' in index and "2021-10-19" in index
+    assert 'href="fx/fx.pdf"' in index and "19 October 2021" in index
     check_index = OutsideRefs()
     check_index.feed(index)
     assert check_index.outside == [] and check_index.scripts == 0

@@ -402,15 +402,21 @@ class Build:
             self.progress.update(name, "ok", ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
             code = 0
         else:
-            if staging is not None:  # first give back the space (the disk may be full)
-                shutil.rmtree(staging, ignore_errors=True)
             kept = []
             self.disk_full = self.disk_full or bool(result.get("disk_full"))
             if not result.get("disk_full"):
                 try:
                     kept = publish.keep_failed(self.reports_dir, [Path(p) for p in result.get("failed_notebooks", [])])
                 except OSError as exc:
-                    self.progress.info(f"{name}: could not keep the failed notebook under _failed/: {exc.strerror}")
+                    from nato_russia.build.worker import disk_full, full_disk_message
+
+                    if disk_full(exc):
+                        self.disk_full = True
+                        result = dict(result, error=full_disk_message(self.reports_dir), disk_full=True)
+                    else:
+                        self.progress.info(f"{name}: could not keep the failed notebook under _failed/: {exc}")
+            if staging is not None:  # the failed notebook is copied out (or not): give back the space
+                shutil.rmtree(staging, ignore_errors=True)
             entry.update(
                 status="failed",
                 failure={
