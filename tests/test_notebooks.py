@@ -185,9 +185,11 @@ def test_a_later_edition_has_what_happened_next_and_numbered_linked_sources(tmp_
     text = _text(_execute(notebook, tmp_path, as_of="2026-11-28"))
     assert "## What happened next" in text
     cited = _cited_sources(text)
-    links = set(re.findall(r'<a class="cite" href="#(source-05-brief-\d+)">', text))
-    anchors = set(re.findall(r'<li id="(source-05-brief-\d+)"', text))
-    assert links and links == anchors, "every citation number points at an entry, and every entry is cited"
-    assert len(anchors) == len(cited)
+    cited_numbers = {int(n) for n in re.findall(r'<a class="cite" href="#source-05-brief-(\d+)">', text)}
+    for first, last in re.findall(r"\[(\d+)\]</a>–<a class=\"cite\" href=\"#source-05-brief-\d+\">\[(\d+)\]", text):
+        cited_numbers |= set(range(int(first), int(last) + 1))  # a range "[4]–[9]" cites 4 to 9
+    entries = {int(n) for n in re.findall(r'<li id="source-05-brief-(\d+)"', text)}
+    assert cited_numbers and cited_numbers == entries, "every number points at an entry, and every entry is cited"
+    assert len(entries) == len(cited)
     for bad in ("[AP report", "facts_supplement", "dw_sheyko_2021", "whole item"):
         assert bad not in text
