@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
-from nato_russia.data import Dataset
+from nato_russia.data import Dataset, with_citations
 
 RUSSIA_MISSION = "russia_mission_to_nato"
 # The DW explainer the report starts from; its own figures are kept in the data as its claims.
@@ -37,19 +37,10 @@ def as_of_view(data: Dataset, as_of: dt.date) -> Dataset:
     cutoff = pd.Timestamp(as_of)
     sources = data.sources[data.sources["known_from"] <= cutoff]
     citations = data.citations[data.citations["source_id"].isin(sources["source_id"])]
-    grouped = citations.groupby("fact_id", sort=False)
-    source_ids, known_dates = grouped["source_id"].agg(tuple), grouped["known_from"].min()
-
-    def known_facts(frame: pd.DataFrame, key: str, date_field: str) -> pd.DataFrame:
-        frame = frame[frame[key].isin(source_ids.index)].copy()
-        frame["source_ids"] = frame[key].map(source_ids)
-        frame["source_id"] = frame["source_ids"].map(lambda ids: ids[0]).astype("string")
-        frame["known_date"] = frame[key].map(known_dates).astype("datetime64[ns]")
-        frame["is_pending"] = frame[date_field] > cutoff
-        return frame
-
-    events = known_facts(data.events, "event_id", "event_date")
-    staffing = known_facts(data.staffing, "staffing_id", "effective_date")
+    events = with_citations(data.events, "event_id", citations)
+    events["is_pending"] = events["event_date"] > cutoff
+    staffing = with_citations(data.staffing, "staffing_id", citations)
+    staffing["is_pending"] = staffing["effective_date"] > cutoff
     staffing = staffing[staffing["event_id"].isin(events["event_id"])]
     known = set(events["event_id"])
     periods = data.channel_periods[data.channel_periods["start_event_id"].isin(known)].copy()

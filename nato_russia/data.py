@@ -490,16 +490,25 @@ def _add_citation_columns(frames: dict[str, pd.DataFrame]) -> None:
     sources["known_from"] = sources["known_from"].astype("datetime64[ns]")
     citations = frames["citations"]
     citations["known_from"] = citations["source_id"].map(sources.set_index("source_id")["known_from"])
-    grouped = citations.groupby("fact_id", sort=False)
-    source_ids = grouped["source_id"].agg(tuple)
-    known = grouped["known_from"].min()
     for table, key in FACT_TABLES.items():
-        frame = frames[table]
-        frame["source_ids"] = frame[key].map(source_ids)
-        frame["source_id"] = frame["source_ids"].map(lambda ids: ids[0]).astype("string")
-        frame["known_date"] = frame[key].map(known).astype("datetime64[ns]")
+        frames[table] = with_citations(frames[table], key, citations)
         # Cut to an as-of date, a fact known by then but taking effect later is pending (announced, not done).
-        frame["is_pending"] = False
+        frames[table]["is_pending"] = False
+
+
+def with_citations(facts: pd.DataFrame, key: str, citations: pd.DataFrame) -> pd.DataFrame:
+    """The facts that `citations` support, each with its documents (main one first) and the day it became known.
+
+    The loader calls this with every citation; an as-of view calls it with the citations of documents
+    published by then, so facts nobody had reported yet drop out.
+    """
+    grouped = citations.groupby("fact_id", sort=False)
+    source_ids, known = grouped["source_id"].agg(tuple), grouped["known_from"].min()
+    facts = facts[facts[key].isin(source_ids.index)].copy()
+    facts["source_ids"] = facts[key].map(source_ids)
+    facts["source_id"] = facts["source_ids"].map(lambda ids: ids[0]).astype("string")
+    facts["known_date"] = facts[key].map(known).astype("datetime64[ns]")
+    return facts
 
 
 def _add_derived_columns(frames: dict[str, pd.DataFrame]) -> None:
