@@ -131,7 +131,8 @@ def staffing_steps(data: Dataset, body_id: str = RUSSIA_MISSION) -> pd.DataFrame
     caps = rows[rows["measure"] == "staff_cap"]
     first_cap = caps["effective_date"].min()
     before = rows[(rows["measure"] == "staff_in_post") & (rows["effective_date"] <= first_cap)]
-    steps = pd.concat([before.head(1), caps]).sort_values("effective_date")
+    # The count nearest before the first cap: what the cap cut from.
+    steps = pd.concat([before.sort_values("effective_date").tail(1), caps]).sort_values("effective_date")
     events = data.events.set_index("event_id")
     steps = steps.assign(
         title=steps["event_id"].map(events["title"]),

@@ -449,7 +449,7 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     as_of = parameters.as_of
     status = analysis.channel_status(data, as_of)
     status = status[status["last_contact"].notna()].iloc[::-1]
-    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.2 + 0.55 * max(len(status), 1)), layout="constrained")
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.1 + 0.42 * max(len(status), 1)), layout="constrained")
     for lane, row in enumerate(status.itertuples()):
         colour = STATUS_COLOURS.get(row.status, GREY)
         alpha = CONFIDENCE_ALPHA[row.last_contact_confidence]
@@ -514,11 +514,19 @@ def _span_words(start: dt.date, end: dt.date) -> tuple[str, str]:
     return f"from {start:%b %Y} to {end:%b %Y}", f"from {start:%B %Y} to {end:%B %Y}"
 
 
+# Past this many events a timeline would need a page of its own; it then shows the key events only, and the
+# event table beside it lists them all.
+TIMELINE_MAX_EVENTS = 16
+
+
 def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -> Chart:
-    """A vertical timeline of every event from `start` to the end shown, labelled directly."""
+    """A vertical timeline from `start` to the end shown, labelled directly: every event, or the key ones."""
     end = parameters.shown_end
-    events = analysis.events_between(data, start, end).reset_index(drop=True)
-    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.0 + 0.3 * max(len(events), 1)), layout="constrained")
+    recorded = analysis.events_between(data, start, end).reset_index(drop=True)
+    events = recorded
+    if len(recorded) > TIMELINE_MAX_EVENTS:
+        events = recorded[recorded["is_milestone"]].reset_index(drop=True)
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.0 + 0.24 * max(len(events), 1)), layout="constrained")
     hollow_drawn = False
     for lane, row in enumerate(events.itertuples()):
         colour = TIMELINE_COLOURS.get(row.category, (NEUTRAL, ""))[0]
@@ -552,17 +560,24 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     ]
     axis.legend(handles=key, loc="lower right", fontsize=8, frameon=False)
     short, long = _span_words(start, end)
-    _title(axis, f"{len(events)} events {short}")
+    subset = len(events) < len(recorded)
+    _title(
+        axis,
+        f"{len(events)} key events of the {len(recorded)} recorded {short}"
+        if subset
+        else f"{len(events)} events {short}",
+    )
     source_ids = analysis.sources_of(events)
     _source_line(figure, data, source_ids, parameters)
     alt = (
-        f"Timeline of {len(events)} events {long}: "
+        f"Timeline of {len(events)} {'key ' if subset else ''}events {long}: "
         + "; ".join(
             f"{analysis.format_date(row.event_date, row.date_precision)} {row.title}" for row in events.itertuples()
         )
         + "."
     )
-    caption = "Events, oldest first; colours and shapes mark suspensions, closures, war and enlargement. "
+    caption = "Key events, oldest first (the table lists them all)" if subset else "Events, oldest first"
+    caption += "; colours and shapes mark suspensions, closures, war and enlargement. "
     caption += "Grades below H are shown in brackets"
     caption += "; hollow dots are weakly attested." if hollow_drawn else "."
     return Chart(figure, "timeline", alt, caption, source_ids)

@@ -169,8 +169,9 @@ def add_heading_ids(body: str) -> str:
 
 _TABLE = re.compile(r"(<table\b)([^>]*)(>.*?</table>)", re.S)
 
-#: A table at most this long (rows, characters of text) is kept on one page in print.
-KEEP_ROWS, KEEP_CHARS = 15, 1500
+#: A table at most this long (rows, characters of text) is kept on one page in print; a longer one breaks
+#: between rows, since moving it whole to the next page would leave a mostly blank page behind.
+KEEP_ROWS, KEEP_CHARS = 6, 600
 
 
 def mark_short_tables(body: str) -> str:

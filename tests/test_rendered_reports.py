@@ -1,0 +1,94 @@
+"""Every shipped variant, built once through the build's entry point and read back as a reader gets it.
+
+Checks what only the rendered result shows: pages that end half-empty, counts that disagree between text,
+charts and tables, and ids, hashes or ISO dates that leak outside the colophon.
+"""
+
+import html
+import re
+
+import pdfplumber
+import pytest
+import yaml
+
+from nato_russia import paths
+from nato_russia.build.__main__ import main
+
+pytestmark = pytest.mark.e2e
+VARIANTS = [variant["name"] for variant in yaml.safe_load(paths.VARIANTS_FILE.read_text())["variants"]]
+# The page body inside the margins of print.css (22 mm top, 20 mm bottom), in points.
+MM = 72 / 25.4
+BODY_TOP, BODY_BOTTOM_MARGIN = 22 * MM, 20 * MM
+
+
+def built(name: str, folder) -> tuple[str, object]:
+    """Build one shipped variant (as of a fixed day) and return its HTML and the path of its PDF."""
+    assert main(["--only", name, "--reports-dir", str(folder), "--today", "2026-11-28", "--no-live"]) == 0
+    return (folder / name / f"{name}.html").read_text(), folder / name / f"{name}.pdf"
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_each_shipped_variant_reads_as_a_reader_needs(name, tmp_path):
+    page_html, pdf = built(name, tmp_path)
+    check_no_page_but_the_first_and_last_ends_above_its_middle(name, pdf)
+    check_no_id_hash_or_iso_date_outside_the_colophon(page_html)
+    check_counts_that_appear_twice_agree(page_html)
+
+
+def content_fill(pdf_path) -> list[float]:
+    """For each page, how far down the body area its content (text, figures, rules) reaches, from 0 to 1."""
+    fills = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            body_bottom = page.height - BODY_BOTTOM_MARGIN
+            # A white rectangle is the page's background, not content.
+            shapes = [rect for rect in page.rects if tuple(rect.get("non_stroking_color") or ()) != (1, 1, 1)]
+            inside = [
+                item
+                for item in page.chars + page.images + shapes + page.lines
+                if item["top"] >= BODY_TOP - 1 and item["bottom"] <= body_bottom + 1
+            ]
+            lowest = max((item["bottom"] for item in inside), default=BODY_TOP)
+            fills.append((lowest - BODY_TOP) / (body_bottom - BODY_TOP))
+    return fills
+
+
+def visible_text(page_html: str) -> str:
+    """What a reader sees of the body, the colophon left out."""
+    body = page_html[page_html.index("<main") :]
+    colophon = body.find('class="colophon"')
+    if colophon >= 0:
+        body = body[: body.rfind("<", 0, colophon)]
+    body = re.sub(r"<(style|script)\b.*?</\1>", " ", body, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+def check_no_page_but_the_first_and_last_ends_above_its_middle(name, pdf) -> None:
+    fills = content_fill(pdf)
+    half_empty = [number for number, fill in enumerate(fills, start=1) if 1 < number < len(fills) and fill < 0.5]
+    assert half_empty == [], f"{name}: pages {half_empty} end above the middle ({[round(f, 2) for f in fills]})"
+
+
+def check_no_id_hash_or_iso_date_outside_the_colophon(page_html: str) -> None:
+    text = visible_text(page_html)
+    assert re.findall(r"\b\d{4}-\d{2}-\d{2}\b", text) == []
+    assert re.findall(r"\b[0-9a-f]{10,}\b", text) == []
+    assert re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", text) == [], "an internal id (snake_case) reached the reader"
+
+
+def check_counts_that_appear_twice_agree(page_html: str) -> None:
+    page = html.unescape(page_html)
+    # Channels: the summary, the swimlane chart and the status table count the same channels.
+    counts = set(re.findall(r"(\d+) of the (\d+) (?:NATO–Russia )?channels recorded", page))
+    assert len(counts) == 1, counts
+    ((open_count, recorded),) = counts
+    table = re.search(r"Each channel (?:recorded )?on the as-of date.*?<tbody>(.*?)</tbody>", page, re.S)
+    assert table, "the channel status table is missing"
+    assert len(re.findall(r"<tr\b", table.group(1))) == int(recorded)
+    assert sum("<td>open" in row for row in table.group(1).split("<tr")[1:]) == int(open_count)
+    # NATO–Russia Council meetings: the sentence's total is the sum of the chart's bars (in its alt text).
+    said = re.search(r"The NATO–Russia Council met (\d+) times? between (\d{4}) and (\d{4})", page)
+    drawn = re.search(r"Bar chart of NATO–Russia Council meetings per year: ([^\"]+)\.\"", page)
+    assert said and drawn, "the NRC sentence or chart is missing"
+    bars = [int(value) for value in re.findall(r"\d{4} (\d+)", drawn.group(1))]
+    assert sum(bars) == int(said.group(1))
