@@ -44,6 +44,10 @@ PURPLE = "#CC79A7"
 STATUS_COLOURS = {"open": BLUE, "suspended": ORANGE, "closed": GREY}
 WAR, ENLARGEMENT, NEUTRAL = VERMILION, GREEN, "#555555"
 CAP_COLOUR, IN_POST_COLOUR = INK, PURPLE
+# Heights (fraction of the axis) of the rows that carry the staffing chart's decision labels.
+LABEL_ROWS = (0.98, 0.88, 0.78, 0.68, 0.58)
+# Width of one character of an 8.5 pt label, as a fraction of the chart's plot width.
+LABEL_CHAR_WIDTH = 0.014
 # A grade below H is drawn fainter, so the eye weighs it less.
 CONFIDENCE_ALPHA = {"H": 1.0, "M": 0.55, "L": 0.35, "unverified": 0.35}
 WIDTH_IN = 7.2  # fits A4 text width at 100 %
@@ -121,6 +125,18 @@ def _date_axis(axis, start: dt.date, end: dt.date) -> None:
 # --- 1. staffing -------------------------------------------------------------------------------
 
 
+def _free_label_row(
+    taken: list[list[tuple[float, float]]], span: tuple[float, float], at: float, rows_needed: int
+) -> int:
+    """The first label row where a label of this span fits and its leader line, down from it, crosses no label."""
+    for row in range(len(taken) - rows_needed + 1):
+        fits = all(span[1] < a or span[0] > b for spans in taken[row : row + rows_needed] for a, b in spans)
+        uncrossed = all(not a <= at <= b for spans in taken[row + rows_needed :] for a, b in spans)
+        if fits and uncrossed:
+            return row
+    return len(taken) - rows_needed
+
+
 def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     """Russia's mission to NATO: caps as a step line, staff in post as dots, each decision annotated."""
     steps = analysis.staffing_steps(data)
@@ -146,7 +162,9 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     stop = end
     if suspension is not None and not suspension.is_pending:
         stop = min(end, suspension.event_date)
-    axis_start = max(pd.Timestamp(parameters.period_start), steps["effective_date"].min() - pd.DateOffset(years=1))
+    first_figure = min(steps["effective_date"].min(), in_post["effective_date"].min() if len(in_post) else end)
+    # A year and a half of room before the first figure holds its label.
+    axis_start = max(pd.Timestamp(parameters.period_start), first_figure - pd.DateOffset(months=18))
     # Caps: a step line; a cap phased in over months is drawn as a slope from the staff then in post.
     for number, row in enumerate(caps.itertuples()):
         following = caps["effective_date"].iloc[number + 1] if number + 1 < len(caps) else stop
@@ -163,11 +181,14 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
                     linewidth=1.4,
                     linestyle=(0, (3, 2)),
                 )
+                # Just above the new cap, right of the slope's foot: clear of the slope and of the labels' leaders.
                 axis.annotate(
-                    f"phased in over {int(row.phase_in_months)} months",
+                    f"phased in over\n{int(row.phase_in_months)} months",
                     (ramp_end, row.staff_count),
-                    xytext=(4, -12),
+                    xytext=(6, 6),
                     textcoords="offset points",
+                    ha="left",
+                    va="bottom",
                     fontsize=8,
                     color=INK,
                 )
@@ -178,57 +199,85 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
         axis.plot([later.effective_date] * 2, [earlier.staff_count, later.staff_count], color=CAP_COLOUR, linewidth=1)
     # Staff in post: dots, so a count is never mistaken for a ceiling.
     axis.scatter(in_post["effective_date"], in_post["staff_count"].astype(int), s=30, color=IN_POST_COLOUR, zorder=4)
+    cap_levels = set(caps["staff_count"].astype(int))
     for row in in_post.itertuples():
         prefix = "about " if row.is_approximate else ""
+        # Above the dot and to its left, unless a cap line runs just above it: then below.
+        below = any(0 <= level - row.staff_count <= 8 for level in cap_levels)
         axis.annotate(
-            f"{prefix}{row.staff_count} in post",
+            f"{prefix}{row.staff_count}\nin post",
             (row.effective_date, row.staff_count),
-            xytext=(-4, 6),
+            xytext=(-4, -7 if below else 7),
             textcoords="offset points",
             ha="right",
+            va="top" if below else "bottom",
             fontsize=8,
             color=IN_POST_COLOUR,
         )
-    for number, row in enumerate(caps.itertuples()):
+    # Each decision's label sits in a band above the data, in the first row where it overlaps no other
+    # label; a thin leader line drops from the label's corner to the step it explains.
+    labels = []
+    for row in caps.itertuples():
         cut = cuts[cuts["event_id"] == row.event_id]
         label = f"{analysis.format_date(row.effective_date, row.date_precision)}: cap {row.staff_count}"
         if len(cut):
             parts = [
                 f"{int(cut[measure].iloc[0])} {word}"
                 for measure, word in (
-                    ("staff_expelled", "accreditations withdrawn"),
+                    ("staff_expelled", "expelled"),
                     ("accreditations_refused", "refused"),
                     ("posts_abolished", "posts abolished"),
                 )
                 if int(cut[measure].iloc[0])
             ]
-            label += "\n" + ", ".join(parts)
-        # Labels in the right third of the axis point left, so they never run past the plot.
-        in_right_third = row.effective_date > axis_start + (end - axis_start) * 0.66
-        axis.annotate(
-            label,
-            (row.effective_date, row.staff_count),
-            xytext=(-6 if in_right_third else 6, 10 if number % 2 == 0 else 26),
-            textcoords="offset points",
-            ha="right" if in_right_third else "left",
-            fontsize=8.5,
-            color=INK,
-            arrowprops=dict(arrowstyle="-", color="#888888", linewidth=0.6),
-        )
-    notes = []
-    for row in pending.itertuples():
-        notes.append(
-            f"announced: cap {row.staff_count} from {analysis.format_date(row.effective_date, row.date_precision)}"
-        )
+            label += "\n" + "\n".join(parts)
+        labels.append((row.effective_date, row.staff_count, label))
+    announced = [
+        f"cap {row.staff_count} from {analysis.format_date(row.effective_date, row.date_precision)}"
+        for row in pending.itertuples()
+    ]
     if suspension is not None:
         when = analysis.format_date(suspension.event_date, suspension.date_precision)
         if suspension.is_pending:
-            notes.append(f"announced: mission to be suspended from {when}")
+            announced.append(f"mission suspended\nfrom {when}")
         else:
             axis.axvline(suspension.event_date, color=ORANGE, linewidth=1.2)
-            notes.append(f"mission suspended by Russia from {when}")
-    if notes:
-        axis.text(0.99, 0.97, "\n".join(notes), transform=axis.transAxes, ha="right", va="top", fontsize=8.5)
+            same_day = [i for i, (date, _, _) in enumerate(labels) if date == suspension.event_date]
+            if same_day:  # the cut and the suspension on one day share one label
+                date, level, text = labels[same_day[0]]
+                labels[same_day[0]] = (date, level, text + "\nRussia suspends mission")
+            else:
+                labels.append((suspension.event_date, None, f"{when}: mission suspended by Russia"))
+    if announced:
+        labels.append((end, None, "\n".join(["announced:", *announced])))
+    taken: list[list[tuple[float, float]]] = [[] for _ in LABEL_ROWS]
+    for date, level, label in labels:
+        at = (date - axis_start) / (end - axis_start)
+        lines = label.split("\n")
+        width = LABEL_CHAR_WIDTH * max(map(len, lines))
+        right = at + width > 0.98  # a label that would run past the plot reads leftwards from its date
+        span = (at - width, at) if right else (at, at + width)
+        row = _free_label_row(taken, span, at, rows_needed=(len(lines) + 1) // 2)
+        for occupied in taken[row : row + (len(lines) + 1) // 2]:
+            occupied.append(span)
+        if level is not None:
+            for below in taken[row + (len(lines) + 1) // 2 :]:
+                below.append((at, at))  # the leader line runs down through these rows
+        # A space on the side of the date keeps the text clear of its leader line and of any rule drawn there.
+        label = "\n".join(f"{line} " if right else f" {line}" for line in lines)
+        axis.annotate(
+            label,
+            (date, level if level is not None else 0),
+            xytext=(date, LABEL_ROWS[row]),
+            textcoords=("data", "axes fraction"),
+            ha="right" if right else "left",
+            va="top",
+            fontsize=8.5,
+            color=INK,
+            arrowprops=None
+            if level is None
+            else dict(arrowstyle="-", color="#888888", linewidth=0.6, relpos=(1 if right else 0, 0), shrinkB=2),
+        )
     top = max(steps["staff_count"].astype(int).max(), int(in_post["staff_count"].max()) if len(in_post) else 0)
     first = steps.iloc[0]
     opening = (
@@ -241,7 +290,8 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     else:
         closing = opening
     _title(axis, f"Russia's mission to NATO: from {opening} to {closing}")
-    axis.set_ylim(0, top * 1.4)
+    # The upper third of the axis is the band for the decisions' labels.
+    axis.set_ylim(0, top * 1.9)
     _date_axis(axis, axis_start.date(), parameters.shown_end)
     axis.set_ylabel("people")
     source_ids = analysis.sources_of(steps, in_post) | analysis.sources_of(
@@ -261,8 +311,11 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     caption = (
         "Russia's mission to NATO. The black line is the cap NATO set on its size (dashed while a cap was being "
         "phased in); purple dots are staff actually in post. Each step is a NATO decision, with the expulsions "
-        "that came with it; the orange rule marks Russia's suspension of the mission."
+        "that came with it"
     )
+    if suspension is not None and not suspension.is_pending:
+        caption += "; the orange rule marks Russia's suspension of the mission"
+    caption += "; decisions announced but not yet in force are noted at the right." if announced else "."
     return Chart(figure, "staffing", alt, caption, source_ids)
 
 
