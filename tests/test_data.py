@@ -153,13 +153,23 @@ def test_the_seed_figures_stand_on_their_dates(dataset):
     assert len(about_fifty) >= 1
 
 
-def test_the_article_three_liaison_officers_are_kept_as_its_unverified_claim(dataset):
+def test_the_three_liaison_officers_rest_on_one_outlet_and_are_graded_by_the_method_notes_rule(dataset):
     rows = dataset.staffing[
         (dataset.staffing["body_id"] == "nato_military_liaison_mission_moscow") & (dataset.staffing["staff_count"] == 3)
     ]
     assert len(rows) == 1
-    assert rows["confidence"].iloc[0] == "unverified"
+    # Lungescu's remark, relayed by DW alone: "a remark only one outlet relays is M".
+    assert rows["confidence"].iloc[0] == "M"
     assert rows["source_ids"].iloc[0] == ("dw_sheyko_2021",)
+    statement = dataset.events.set_index("event_id").loc[rows["event_id"].iloc[0]]
+    assert statement["confidence"] == rows["confidence"].iloc[0], "one fact, one grade"
+
+
+def test_a_staffing_figure_and_the_statement_it_comes_from_share_one_grade(dataset):
+    events = dataset.events.set_index("event_id")
+    statements = dataset.staffing[dataset.staffing["event_id"].map(events["category"]) == "statement"]
+    assert len(statements) >= 1
+    assert (statements["confidence"].values == statements["event_id"].map(events["confidence"]).values).all()
 
 
 @pytest.mark.parametrize(
