@@ -17,6 +17,11 @@ RUSSIA_MISSION = "russia_mission_to_nato"
 # The DW explainer the report starts from; its own figures are kept in the data as its claims.
 ARTICLE_SOURCE = "dw_sheyko_2021"
 CONTACT_CATEGORIES = ("meeting", "contact")
+# Channels that carry talks, so that "days since the last contact" means something on them; missions,
+# offices and practical cooperation are presences and programmes, not lines of contact.
+CONTACT_KINDS = ("forum", "political_line", "military_line", "hotline", "deconfliction_line")
+# Channels recorded for context that are not NATO's: kept out of every count of NATO–Russia channels.
+OUTSIDE_NATO_KINDS = ("deconfliction_line",)
 # How long a date of each precision may stand for: the span drawn on a chart.
 PRECISION_SPANS = {
     "day": pd.DateOffset(days=1),
@@ -252,7 +257,10 @@ def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "last_contact_title": None if contact is None else contact["title"],
                 "last_contact_confidence": None if contact is None else contact["confidence"],
                 "last_contact_source_ids": () if contact is None else contact["source_ids"],
-                "days_silent": None if contact is None else _days_since(contact, cutoff),
+                # A closed channel is not silent, it is gone: no count of days for it.
+                "days_silent": None
+                if contact is None or status is None or status["status"] == "closed"
+                else _days_since(contact, cutoff),
                 "silence_is_minimum": contact is not None and contact["date_precision"] != "day",
             }
         )
@@ -266,13 +274,20 @@ VERIFIED_GRADES = ("H", "M")
 
 
 def verified_contacts(data: Dataset) -> pd.DataFrame:
-    """Meetings and contacts that had happened by the as-of date, on a channel, graded at least M."""
+    """Meetings and contacts that had happened by the as-of date, on a line of contact, graded at least M."""
     events = done_events(data)
+    lines = data.channels.loc[data.channels["channel_kind"].isin(CONTACT_KINDS), "channel_id"]
     return events[
         events["category"].isin(CONTACT_CATEGORIES)
-        & events["channel_id"].notna()
+        & events["channel_id"].isin(lines)
         & events["confidence"].isin(VERIFIED_GRADES)
     ]
+
+
+def nato_russia_channels(status: pd.DataFrame, data: Dataset) -> pd.DataFrame:
+    """The rows of a channel-status table that are NATO–Russia channels recorded by the as-of date."""
+    outside = set(data.channels.loc[data.channels["channel_kind"].isin(OUTSIDE_NATO_KINDS), "channel_id"])
+    return status[(status["status"] != "not yet open") & ~status["channel_id"].isin(outside)]
 
 
 def _days_since(event: pd.Series, cutoff: pd.Timestamp) -> int:
@@ -471,8 +486,7 @@ def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     A change announced but not yet in force reads "open; to be suspended from 1 Nov 2021 (announced
     18 Oct 2021)", and a status that rests on a report graded below H reads "closed (reported)".
     """
-    status = channel_status(data, as_of)
-    status = status[status["status"] != "not yet open"].reset_index(drop=True)
+    status = nato_russia_channels(channel_status(data, as_of), data).reset_index(drop=True)
     return pd.DataFrame(
         {
             "channel": status["channel"],

@@ -42,8 +42,8 @@ PURPLE = "#CC79A7"
 # One meaning per colour across every chart. Statuses also differ in lightness (open dark, suspended light,
 # closed a thin grey rule) and event kinds in marker shape, so greyscale prints stay readable.
 STATUS_COLOURS = {"open": BLUE, "suspended": ORANGE, "closed": GREY}
-WAR, ENLARGEMENT, NEUTRAL = VERMILION, GREEN, "#555555"
-CAP_COLOUR, IN_POST_COLOUR = INK, PURPLE
+WAR, ENLARGEMENT, NEUTRAL, MEETINGS = PURPLE, GREEN, "#555555", SKY
+CAP_COLOUR, IN_POST_COLOUR = INK, VERMILION
 # Heights (fraction of the axis) of the rows that carry the staffing chart's decision labels.
 LABEL_ROWS = (0.98, 0.88, 0.78, 0.68, 0.58)
 # Width of one character of an 8.5 pt label, as a fraction of the chart's plot width.
@@ -204,12 +204,13 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
         prefix = "about " if row.is_approximate else ""
         # Above the dot and to its left, unless a cap line runs just above it: then below.
         below = any(0 <= level - row.staff_count <= 8 for level in cap_levels)
+        near_left = row.effective_date < axis_start + (end - axis_start) / 8  # no room to its left
         axis.annotate(
             f"{prefix}{row.staff_count}\nin post",
             (row.effective_date, row.staff_count),
-            xytext=(-4, -7 if below else 7),
+            xytext=(4 if near_left else -4, -7 if below else 7),
             textcoords="offset points",
-            ha="right",
+            ha="left" if near_left else "right",
             va="top" if below else "bottom",
             fontsize=8,
             color=IN_POST_COLOUR,
@@ -293,6 +294,7 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     # The upper third of the axis is the band for the decisions' labels.
     axis.set_ylim(0, top * 1.9)
     _date_axis(axis, axis_start.date(), parameters.shown_end)
+    axis.set_xlim(right=end + (end - axis_start) * 0.02)  # room for a dot on the last day
     axis.set_ylabel("people")
     source_ids = analysis.sources_of(steps, in_post) | analysis.sources_of(
         data.staffing[data.staffing["event_id"].isin(cuts["event_id"])]
@@ -310,7 +312,7 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     )
     caption = (
         "Russia's mission to NATO. The black line is the cap NATO set on its size (dashed while a cap was being "
-        "phased in); purple dots are staff actually in post. Each step is a NATO decision, with the expulsions "
+        "phased in); red dots are staff actually in post. Each step is a NATO decision, with the expulsions "
         "that came with it"
     )
     if suspension is not None and not suspension.is_pending:
@@ -325,16 +327,18 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
 def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
     """One lane per channel: open, suspended or closed over time, with numbered milestones above."""
     start, end = parameters.period_start, parameters.shown_end
-    channels = data.channels.sort_values("display_order")
-    # Only periods that overlap the window; a channel closed before the window opens gets no lane.
+    # One lane for each NATO–Russia channel recorded by the end shown, the counted channels of every table and
+    # sentence; one closed before the window opens still gets its lane, as a thin rule.
+    recorded = analysis.nato_russia_channels(analysis.channel_status(data, end), data)
+    shown_channels = data.channels[data.channels["channel_id"].isin(recorded["channel_id"])].sort_values(
+        "display_order"
+    )
     periods = data.channel_periods
     periods = periods[
-        (periods["start_date"] <= pd.Timestamp(end))
-        & (periods["end_date"].isna() | (periods["end_date"] >= pd.Timestamp(start)))
+        periods["channel_id"].isin(recorded["channel_id"])
+        & (periods["start_date"] <= pd.Timestamp(end))
+        & (periods["end_date"].isna() | (periods["end_date"] >= pd.Timestamp(start)) | (periods["status"] == "closed"))
     ]
-    live = periods[periods["status"] != "closed"]["channel_id"]
-    periods = periods[periods["channel_id"].isin(live) | (periods["start_date"] >= pd.Timestamp(start))]
-    shown_channels = channels[channels["channel_id"].isin(periods["channel_id"])]
     lanes = {channel_id: index for index, channel_id in enumerate(shown_channels["channel_id"])}
     height = 1.6 + 0.34 * len(lanes)
     # The key gets its own row of the layout, so it can never overlap the lanes or the source line.
@@ -347,6 +351,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
         lane = lanes[period.channel_id]
         period_end = end_ts if pd.isna(period.end_date) else min(period.end_date, end_ts)
         fuzzy_start, fuzzy_stop = analysis.date_span(period.start_date, period.start_precision)
+        fuzzy_start, fuzzy_stop = max(fuzzy_start, pd.Timestamp(start)), max(fuzzy_stop, pd.Timestamp(start))
         # A period only days long in a decades-wide window still gets a visible sliver.
         period_end = max(period_end, fuzzy_stop + (end_ts - pd.Timestamp(start)) / 150)
         colour = STATUS_COLOURS[period.status]
@@ -415,12 +420,13 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
     legend = [Patch(facecolor=colour, label=status) for status, colour in STATUS_COLOURS.items()]
     legend.append(Patch(facecolor="white", edgecolor=INK, hatch="////", label="start known only to month/year"))
     legend.append(Patch(facecolor=BLUE, alpha=0.45, label="fainter: graded M or lower"))
+    legend.append(Patch(facecolor=WAR, label="key event: war"))
+    legend.append(Patch(facecolor=ENLARGEMENT, label="key event: enlargement"))
+    legend.append(Patch(facecolor=INK, label="other key events"))
     key.legend(handles=legend, loc="center", ncol=3, fontsize=8, frameon=False)
-    status = analysis.channel_status(data, end)
-    recorded = status[status["status"] != "not yet open"]
     open_now = int((recorded["status"] == "open").sum())
     # Changes announced by the as-of date but not yet in force are noted at the lane's right end.
-    for row in status[status["announced_status"].notna()].itertuples():
+    for row in recorded[recorded["announced_status"].notna()].itertuples():
         if row.channel_id in lanes:
             when = analysis.format_date(row.announced_from, row.announced_from_precision)
             axis.annotate(
@@ -445,7 +451,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
     )
     caption = (
         "Channels of cooperation and contact, by status; white ticks are meetings and contacts on a channel. "
-        "Numbered markers point to the key events listed in the table below."
+        "Numbered markers point to the key events listed in the table below. "
         "A hatched start means the date is known only to the month or year; fainter bars rest on "
         "weaker evidence."
     )
@@ -469,7 +475,7 @@ def plot_nrc_meetings(
     last_year = min(last_year, parameters.shown_end.year)
     counts = analysis.nrc_meetings_per_year(data, first_year, last_year)
     figure, axis = plt.subplots(figsize=(WIDTH_IN, 2.8), layout="constrained")
-    bars = axis.bar(counts.index, counts.values, color=NEUTRAL, width=0.65)
+    bars = axis.bar(counts.index, counts.values, color=MEETINGS, width=0.65)
     axis.bar_label(bars, labels=[str(value) for value in counts.values], padding=2, fontsize=8)
     axis.set_xticks(list(counts.index))
     axis.set_yticks([])
@@ -500,8 +506,8 @@ def plot_nrc_meetings(
 def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     """Horizontal bars: days since the last known contact on each channel, coloured by status."""
     as_of = parameters.as_of
-    status = analysis.channel_status(data, as_of)
-    status = status[status["last_contact"].notna()].iloc[::-1]
+    status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
+    status = status[status["days_silent"].notna()].iloc[::-1]
     figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.1 + 0.42 * max(len(status), 1)), layout="constrained")
     for lane, row in enumerate(status.itertuples()):
         colour = STATUS_COLOURS.get(row.status, GREY)
@@ -561,10 +567,8 @@ TIMELINE_MARKERS = {"suspension": "D", "closure": "s", "conflict": "X", "enlarge
 
 
 def _span_words(start: dt.date, end: dt.date) -> tuple[str, str]:
-    """'from Oct 2021 to Nov 2026' or 'in Oct 2021', short and long."""
-    if (start.year, start.month) == (end.year, end.month):
-        return f"in {start:%b %Y}", f"in {start:%B %Y}"
-    return f"from {start:%b %Y} to {end:%b %Y}", f"from {start:%B %Y} to {end:%B %Y}"
+    """'from 20 Oct 2021 to 28 Nov 2026', short and long: exact days, so two windows never read alike."""
+    return f"from {start:%-d %b %Y} to {end:%-d %b %Y}", f"from {start:%-d %B %Y} to {end:%-d %B %Y}"
 
 
 # Past this many events a timeline would need a page of its own; it then shows the key events only, and the

@@ -54,10 +54,10 @@ def describe_days(days: int) -> str:
         return f"{words.get(n, str(n))} {unit}{'' if n == 1 else 's'}"
 
     if abs(amount - whole) < 0.03 * max(whole, 1):
-        return f"{text}, about {count(whole)}"
+        return f"{text} (about {count(whole)})"
     if amount < whole:
-        return f"{text}, nearly {count(whole)}"
-    return f"{text}, over {count(int(amount))}"
+        return f"{text} (nearly {count(whole)})"
+    return f"{text} (over {count(int(amount))})"
 
 
 def _plural(count: int, word: str) -> str:
@@ -73,8 +73,12 @@ def staffing_findings(data: Dataset) -> str:
     sentences = []
     first = steps.iloc[0]
     if first.measure == "staff_in_post":
+        when = analysis.format_long_date(first.effective_date, first.date_precision)
+        about = "about " if first.is_approximate else ""
         sentences.append(
-            f"Before NATO capped partner delegations, Russia's mission had about {first.staff_count} people in post."
+            f"{'On' if first.date_precision == 'day' else 'In'} {when}, when NATO capped partner delegations, "
+            "Russia's mission had "
+            f"{about}{first.staff_count} people in post."
         )
     for row in steps[steps["measure"] == "staff_cap"].itertuples():
         when = analysis.format_long_date(row.effective_date, row.date_precision)
@@ -105,19 +109,26 @@ def staffing_findings(data: Dataset) -> str:
         if suspension.is_pending:
             announced = _day(suspension.known_date)
             sentences.append(f"Russia announced on {announced} that it would suspend the mission from {when}.")
+        elif (steps["effective_date"] == suspension.event_date).any():
+            sentences.append(f"On {when}, the day that cut took effect, Russia suspended the mission: it stopped work.")
         else:
-            sentences.append(f"From {when} the mission stopped work: Russia suspended it, so no cap applies.")
+            sentences.append(f"From {when} the mission stopped work: Russia suspended it.")
     return " ".join(sentences)
 
 
 def channel_findings(data: Dataset, as_of: dt.date) -> str:
     """Which channels are open on the as-of date, what is announced, and the freshest verified contact."""
-    status = analysis.channel_status(data, as_of)
-    started = status[status["status"] != "not yet open"]
+    everything = analysis.channel_status(data, as_of)
+    started = analysis.nato_russia_channels(everything, data)
+    status = everything[everything["channel_id"].isin(started["channel_id"])]
     open_channels = started[started["status"] == "open"]
-    text = f"On {_day(as_of)}, {len(open_channels)} of the {len(started)} channels recorded so far are open" + (
-        f": {analysis.join_and(list(open_channels['channel']))}." if len(open_channels) else "."
+    text = (
+        f"On {_day(as_of)}, {len(open_channels)} of the {len(started)} NATO–Russia channels recorded so far are open"
+        + (f": {analysis.join_and(list(open_channels['channel']))}." if len(open_channels) else ".")
     )
+    outside = everything[~everything["channel_id"].isin(started["channel_id"]) & (everything["status"] == "open")]
+    for row in outside.itertuples():
+        text += f" Beside them, the {row.channel} is open: a US channel to Russia's military, not NATO's."
     announced = status[status["announced_status"].notna()]
     if len(announced):
         changes = [
@@ -134,13 +145,13 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
         days = describe_days(int(latest["days_silent"]))
         days = f"at least {days}" if latest["silence_is_minimum"] else days
         text += (
-            f" The most recent confirmed contact on any channel, \u201c{latest['last_contact_title']}\u201d ({when}), "
-            f"lies {days} before the as-of date."
+            f" The most recent confirmed contact on any of them, \u201c{latest['last_contact_title']}\u201d ({when}), "
+            f"came {days} before the as-of date."
         )
     reports = analysis.latest_reports_on(data, list(open_channels["channel_id"]))
     if len(reports):
         words = [
-            f"on the {row.channel_name}, \u201c{row.title}\u201d ({_when(row)}, graded {row.confidence})"
+            f"for {row.channel_name}, \u201c{row.title}\u201d ({_when(row)}, graded {row.confidence})"
             for row in reports.itertuples()
         ]
         text += (
@@ -225,13 +236,15 @@ def brief_summary(data: Dataset, parameters) -> str:
     return "\n".join(f"- {point}" for point in points)
 
 
-def dataset_note(data: Dataset) -> str:
+def dataset_note(data: Dataset, as_of: dt.date) -> str:
     """How large the dataset is, as known on the as-of date, and how its facts are graded."""
     grades = data.events["confidence"].value_counts().reindex(["H", "M", "L", "unverified"], fill_value=0)
+    channels = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
     return (
         f"As known on the as-of date, the dataset holds {len(data.events)} dated events, "
-        f"{len(data.staffing)} staffing figures and {len(data.channels)} channels, resting on "
-        f"{len(data.sources)} public documents published by then. Of the events, "
+        f"{len(data.staffing)} staffing figures and {len(channels)} NATO–Russia channels, resting on "
+        f"{len(data.sources)} public documents published by then; the sources listed below are those the charts "
+        "and tables of this report cite. Of the events, "
         + ", ".join(f"{count} are graded {grade}" for grade, count in grades.items())
         + "."
     )
