@@ -5,25 +5,54 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-# Touched once the pinned requirements are installed; rebuilt when they change.
+# Touched once the locked requirements are installed; rebuilt when the lock changes.
 INSTALLED := $(VENV)/.installed
+# The installer: uv when it is on the PATH or in .venv, else uv bootstrapped into .venv by pip from the lock
+# (hash-checked), else pip for everything. USE_UV=no makes it pip throughout.
+USE_UV ?= yes
+UV_SYSTEM := $(shell command -v uv 2>/dev/null)
+# The resolution every machine gets: Python 3.11 and up, Linux, macOS and Windows.
+LOCK_OPTIONS := --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock"
 
-.PHONY: help setup reports test lint format lab bench check-links clean
+.PHONY: help setup lock reports test lint format lab bench check-links clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-11s %s\n", $$1, $$2}'
 
-$(INSTALLED): requirements.txt pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	@# jsonschema imports rfc3987-syntax when present, which compiles 38 grammars on every import: about
-	@# 3 s in each kernel and each papermill process (python-jsonschema/jsonschema#1428). Only an optional
-	@# format check of jupyter-events uses it, so the build goes without it.
-	$(PY) -m pip uninstall --quiet -y rfc3987-syntax
+$(INSTALLED): requirements.txt requirements.in pyproject.toml
+	@$(PYTHON) tools/lock.py check
+	@set -euo pipefail; \
+	uv="$(UV_SYSTEM)"; [ -x $(VENV)/bin/uv ] && uv=$(VENV)/bin/uv; [ "$(USE_UV)" = no ] && uv=; \
+	if [ -z "$$uv" ] && [ "$(USE_UV)" != no ]; then \
+	  test -x $(PY) || $(PYTHON) -m venv $(VENV); \
+	  echo "bootstrapping uv into $(VENV) with pip (hash-checked, from the lock)"; \
+	  $(PYTHON) tools/lock.py entry uv > $(VENV)/uv-requirement.txt && \
+	  $(PY) -m pip install --quiet --require-hashes --no-deps -r $(VENV)/uv-requirement.txt && uv=$(VENV)/bin/uv \
+	    || echo "could not install uv from the lock: installing with pip"; \
+	  rm -f $(VENV)/uv-requirement.txt; \
+	fi; \
+	if [ -n "$$uv" ]; then \
+	  index="$$($(PYTHON) tools/lock.py uv-args)"; \
+	  test -x $(PY) || $$uv venv --quiet --python $(PYTHON) $(VENV); \
+	  $$uv pip sync --quiet --python $(PY) --require-hashes $$index requirements.txt; \
+	  $$uv pip install --quiet --python $(PY) --no-deps $$index -e .; \
+	else \
+	  test -x $(PY) || $(PYTHON) -m venv $(VENV); \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.txt; \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .; \
+	  $(PY) -m pip uninstall --quiet -y rfc3987-syntax; \
+	fi
 	touch $@
 
-setup: $(INSTALLED) ## Create .venv and install the pinned requirements (the other targets do this themselves)
+lock: ## Recompile requirements.txt (every package, pinned, with hashes) from requirements.in (ARGS="--upgrade")
+	@# jsonschema imports rfc3987-syntax when present, which compiles 38 grammars on every import: about
+	@# 3 s in each kernel and each papermill process (python-jsonschema/jsonschema#1428). Only an optional
+	@# format check of jupyter-events uses it, so it is left out of the lock and the build goes without it
+	@# (`pip uninstall` removes it from an environment installed before).
+	$(or $(wildcard $(VENV)/bin/uv),$(UV_SYSTEM),uv) pip compile $(LOCK_OPTIONS) --no-emit-package rfc3987-syntax \
+	  $(ARGS) requirements.in -o requirements.txt
+
+setup: $(INSTALLED) ## Create .venv and install the locked requirements, hash-checked (the other targets do this themselves)
 
 reports: $(INSTALLED) ## Build every report variant into reports/ as HTML and PDF (ARGS="--force", "--only brief", ...)
 	$(PY) -m nato_russia.build $(ARGS)
