@@ -55,7 +55,7 @@ lock: ## Recompile requirements.txt (every package, pinned, with hashes) from re
 setup: $(INSTALLED) ## Create .venv and install the locked requirements, hash-checked (the other targets do this themselves)
 
 reports: $(INSTALLED) ## Build every report variant into reports/ as HTML and PDF (ARGS="--force", "--only brief", ...)
-	$(PY) -m nato_russia.build $(ARGS)
+	$(PY) -m nato_russia.publishing $(ARGS)
 
 test: $(INSTALLED) ## Run the whole test suite: lint, data checks, notebooks, rendered reports
 	$(PY) -m ruff check .

@@ -134,7 +134,7 @@ def measure(commands: list[list], cwd: Path, log: Path) -> Measurement:
 
 
 def tool_name(cmd: list) -> str:
-    """`papermill`, `jupyter nbconvert`, `weasyprint`, `python -m nato_russia.build`: what a command runs."""
+    """`papermill`, `jupyter nbconvert`, `weasyprint`, `python -m nato_russia.publishing`: what a command runs."""
     name = Path(str(cmd[0])).name
     if name == "jupyter" or str(cmd[1]) == "-m":
         return f"{name} {cmd[1] if name == 'jupyter' else '-m ' + str(cmd[2])}"
@@ -168,7 +168,16 @@ def read_variants(variants_file: Path) -> list[Variant]:
 
 def build_command(reports_dir: Path, variants_file: Path = VARIANTS_FILE, data_dir: Path | None = None) -> list:
     """Our build, exactly as `make reports` runs it (default --jobs: the CPU count)."""
-    cmd = [PYTHON, "-m", "nato_russia.build", "--no-live", "--reports-dir", reports_dir, "--variants", variants_file]
+    cmd = [
+        PYTHON,
+        "-m",
+        "nato_russia.publishing",
+        "--no-live",
+        "--reports-dir",
+        reports_dir,
+        "--variants",
+        variants_file,
+    ]
     return cmd + (["--data-dir", data_dir] if data_dir else [])
 
 
@@ -491,7 +500,7 @@ def profile() -> dict:
         reports = Path(tmp) / "reports"
         log = Path(tmp) / "commands.log"
         bare = measure([[PYTHON, "-c", "pass"]], ROOT, log).seconds
-        imports = measure([[PYTHON, "-c", "from nato_russia.build import runner; runner._preload()"]], ROOT, log)
+        imports = measure([[PYTHON, "-c", "from nato_russia.publishing import runner; runner._preload()"]], ROOT, log)
         wall = measure([build_command(reports) + ["--only", "brief"]], ROOT, log).seconds
         manifest = json.loads((reports / "manifest.json").read_text(encoding="utf-8"))
         timings = manifest["variants"]["brief"]["published"]["timings"]

@@ -1,4 +1,4 @@
-"""Tests of the report build (nato_russia.build).
+"""Tests of the report build (nato_russia.publishing).
 
 Fast tests check parameter validation and the HTML post-processing without a kernel. Tests
 marked e2e run real builds of small fixture notebooks (tests/build_fixtures/) into a temporary
@@ -22,10 +22,10 @@ import pytest
 import yaml
 
 from nato_russia import paths
-from nato_russia.build import render
-from nato_russia.build.__main__ import main
-from nato_russia.build.lock import BuildLock
-from nato_russia.build.variants import VariantError, load_variants
+from nato_russia.publishing import render
+from nato_russia.publishing.__main__ import main
+from nato_russia.publishing.lock import BuildLock
+from nato_russia.publishing.variants import VariantError, load_variants
 
 FIXTURES = Path(__file__).parent / "build_fixtures"
 OK_NB = FIXTURES / "ok.ipynb"
@@ -250,7 +250,7 @@ def test_every_declared_parameter_is_seen(tmp_path):
 
 
 def test_declaration_cache_gives_papermills_answer(tmp_path, monkeypatch):
-    from nato_russia.build import variants as variants_module
+    from nato_russia.publishing import variants as variants_module
 
     vfile = write_variants(tmp_path / "v.yaml", [variant("x", as_of="2021-10-19")])
     cache = tmp_path / "cache.json"
@@ -400,7 +400,7 @@ def test_build_publishes_skips_and_rebuilds(tmp_path, fixture_data, monkeypatch)
 
     # Unchanged: skipped without starting a worker, fast, nothing rewritten.
     before = snapshot(out)
-    from nato_russia.build import runner
+    from nato_russia.publishing import runner
 
     with monkeypatch.context() as patch:
         patch.setattr(runner.Build, "_run_jobs", lambda *a: pytest.fail("an unchanged variant was rebuilt"))
@@ -484,7 +484,7 @@ def test_sigterm_leaves_nothing_half_built(tmp_path, fixture_data):
         [
             sys.executable,
             "-m",
-            "nato_russia.build",
+            "nato_russia.publishing",
             "--variants",
             str(vfile),
             "--reports-dir",

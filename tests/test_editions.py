@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from nato_russia import editions
-from nato_russia.build import frontpage, publish
-from nato_russia.build.__main__ import main
+from nato_russia.publishing import frontpage, publish
+from nato_russia.publishing.__main__ import main
 
 FIXTURES = Path(__file__).parent / "build_fixtures"
 OK_NB = FIXTURES / "ok.ipynb"
@@ -256,7 +256,7 @@ def test_feed_parses_newest_first_with_stable_ids(tmp_path):
     ],
 )
 def test_bad_dates_are_refused_before_any_kernel(tmp_path, keyed_data, capsys, monkeypatch, args, env, words):
-    from nato_russia.build import runner
+    from nato_russia.publishing import runner
 
     if env is not None:
         monkeypatch.setenv("NATO_RUSSIA_TODAY", env)
@@ -289,7 +289,7 @@ def test_daily_editions_changes_feed_and_failures(tmp_path, keyed_data, monkeypa
     """The issue's scenario: D1, data edits, D2 (a new edition naming them), D2 again (no-op), a failing D3."""
     import feedparser
 
-    from nato_russia.build import runner
+    from nato_russia.publishing import runner
 
     reports = tmp_path / "reports"
     vfile = tmp_path / "v.yaml"

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from nato_russia import paths
-from nato_russia.build.__main__ import main
+from nato_russia.publishing.__main__ import main
 
 pytestmark = pytest.mark.e2e
 VARIANTS = [variant["name"] for variant in yaml.safe_load(paths.VARIANTS_FILE.read_text())["variants"]]

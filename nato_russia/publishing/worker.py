@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nato_russia import editions, paths
-from nato_russia.build import execute, publish, render
-from nato_russia.build.variants import Variant
+from nato_russia.publishing import execute, publish, render
+from nato_russia.publishing.variants import Variant
 
 
 class Interrupted(BaseException):

@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 
 from nato_russia import editions, paths
-from nato_russia.build import publish
+from nato_russia.publishing import publish
 
 FEED = "feed.xml"
 ARCHIVE = "index.html"
@@ -39,7 +39,7 @@ def _env():
 
 
 def _css() -> str:
-    from nato_russia.build import render
+    from nato_russia.publishing import render
 
     names = (render.SCREEN_CSS, render.PRINT_CSS, render.EDITIONS_CSS)
     return "\n".join((paths.TEMPLATES_DIR / n).read_text(encoding="utf-8") for n in names)
@@ -191,7 +191,7 @@ def feed_text(reports_dir: Path, order: list[str], base_url: str = "") -> str:
     fg.link(href=base + FEED, rel="self", type="application/atom+xml")
     fg.link(href=base + publish.INDEX, rel="alternate", type="text/html")
     fg.language("en")
-    fg.generator("nato_russia.build (feedgen)")
+    fg.generator("nato_russia.publishing (feedgen)")
     latest = max((_when(r.get("built_at", "")) for _, r in records), default=_when(""))
     fg.updated(latest)
     link_attrs: dict[str, dict] = {}  # href -> rel, type, title (see _fix_entry_links)

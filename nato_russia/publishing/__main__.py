@@ -1,4 +1,4 @@
-"""Command line: `python -m nato_russia.build [options]` (what `make reports` runs).
+"""Command line: `python -m nato_russia.publishing [options]` (what `make reports` runs).
 
 Exit status: 0 all variants built or up to date; 1 a variant failed (the others still
 published), or the disk is full; 2 the variants file, a date or the command line is wrong
@@ -17,7 +17,7 @@ from nato_russia import paths
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m nato_russia.build",
+        prog="python -m nato_russia.publishing",
         description="Build every report variant declared in reports.yaml into reports/ "
         "(HTML, PDF, executed notebooks, figures), skipping those whose inputs did not change.",
     )
@@ -93,10 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     except params.ParameterError as exc:
         print(f"build: {exc}", file=sys.stderr)
         return 2
-    from nato_russia.build.lock import LockHeld
-    from nato_russia.build.render import EngineUnavailable
-    from nato_russia.build.runner import Build, Options
-    from nato_russia.build.variants import VariantError
+    from nato_russia.publishing.lock import LockHeld
+    from nato_russia.publishing.render import EngineUnavailable
+    from nato_russia.publishing.runner import Build, Options
+    from nato_russia.publishing.variants import VariantError
 
     options = Options(
         reports_dir=args.reports_dir,

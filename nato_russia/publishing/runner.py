@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nato_russia import editions, params, paths
-from nato_russia.build import frontpage, inputs, publish, render
-from nato_russia.build.lock import BuildLock
-from nato_russia.build.progress import Progress
-from nato_russia.build.variants import Variant, VariantError, load_document, load_variants
+from nato_russia.publishing import frontpage, inputs, publish, render
+from nato_russia.publishing.lock import BuildLock
+from nato_russia.publishing.progress import Progress
+from nato_russia.publishing.variants import Variant, VariantError, load_document, load_variants
 
 #: Settings and reports.yaml keys that change what is kept or linked, not what a report says:
 #: left out of the input hash, so changing the retention rebuilds nothing.
@@ -208,7 +208,7 @@ class Build:
                 today=self.today,
                 pinned=v.pinned,
             )
-            from nato_russia.build.worker import Job
+            from nato_russia.publishing.worker import Job
 
             jobs.append(Job(v, self.reports_dir, settings, self.o.engine, data_param, stamp))
 
@@ -249,7 +249,7 @@ class Build:
         except OSError as exc:
             if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
                 raise
-            from nato_russia.build.worker import full_disk_message
+            from nato_russia.publishing.worker import full_disk_message
 
             self.progress.info(
                 "could not update manifest.json, index.html and feed.xml: "
@@ -260,7 +260,7 @@ class Build:
 
     # ---- workers ---------------------------------------------------------------------------
     def _run_jobs(self, jobs: list, manifest: dict) -> int:
-        from nato_russia.build import worker
+        from nato_russia.publishing import worker
 
         ctx = mp.get_context("fork")
         events = ctx.Queue()
@@ -367,7 +367,7 @@ class Build:
                 kept = publish.carry_editions(self.reports_dir / name, staging, job.variant.keep_editions)
                 frontpage.write_archive(staging, job.stamp.title, name)
             except OSError as exc:
-                from nato_russia.build.worker import disk_full, full_disk_message
+                from nato_russia.publishing.worker import disk_full, full_disk_message
 
                 shutil.rmtree(staging, ignore_errors=True)
                 error = full_disk_message(self.reports_dir) if disk_full(exc) else f"could not keep the editions: {exc}"
@@ -408,7 +408,7 @@ class Build:
                 try:
                     kept = publish.keep_failed(self.reports_dir, [Path(p) for p in result.get("failed_notebooks", [])])
                 except OSError as exc:
-                    from nato_russia.build.worker import disk_full, full_disk_message
+                    from nato_russia.publishing.worker import disk_full, full_disk_message
 
                     if disk_full(exc):
                         self.disk_full = True

@@ -1,4 +1,4 @@
-"""The report build: run the notebooks of every variant in reports.yaml and publish HTML and PDF.
+"""Publishing the reports: run the notebooks of every variant in reports.yaml, publish HTML and PDF.
 
 Modules, in the order a build uses them:
   variants  read reports.yaml, validate parameters against each notebook (no kernel)
@@ -11,5 +11,5 @@ Modules, in the order a build uses them:
   publish   staging folders, atomic swap, _failed/, manifest.json, index.html
   progress  live lines at a terminal, plain lines in cron/CI
 
-Entry point: `python -m nato_russia.build` (see __main__.py for options).
+Entry point: `python -m nato_russia.publishing` (see __main__.py for options).
 """
