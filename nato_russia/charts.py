@@ -68,6 +68,8 @@ plt.rcParams.update(
         "xtick.color": "#444444",
         "ytick.color": "#444444",
         "svg.fonttype": "none",
+        # Fixed SVG ids (clip paths, markers): random by default, so two saves of one chart would differ.
+        "svg.hashsalt": "nato_russia",
         "savefig.bbox": "tight",
         "savefig.pad_inches": 0.15,
     }

@@ -70,7 +70,8 @@ class ReportRun:
 
         stem = f"{self.notebook}-{self.parameters.slug()}-{chart.name}"
         self.parameters.figures_dir.mkdir(parents=True, exist_ok=True)
-        chart.figure.savefig(self.parameters.figures_dir / f"{stem}.svg")
+        # No date in the SVG (ids are fixed by svg.hashsalt in charts.py): the same inputs, the same bytes.
+        chart.figure.savefig(self.parameters.figures_dir / f"{stem}.svg", metadata={"Date": None})
         png = png_bytes(chart)
         (self.parameters.figures_dir / f"{stem}.png").write_bytes(png)
         caption = html.escape(chart.caption)
@@ -154,7 +155,8 @@ def start_report(namespace: dict, notebook: str) -> ReportRun:
 def png_bytes(chart: Chart) -> bytes:
     """The chart as PNG at print resolution (200 dpi: sharp on A4 at full text width)."""
     buffer = io.BytesIO()
-    chart.figure.savefig(buffer, format="png", dpi=200)
+    # No metadata: matplotlib writes no time into a PNG, and the Software entry is left out too.
+    chart.figure.savefig(buffer, format="png", dpi=200, metadata={"Software": None})
     return buffer.getvalue()
 
 

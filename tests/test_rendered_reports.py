@@ -30,9 +30,28 @@ def built(name: str, folder) -> tuple[str, object]:
 @pytest.mark.parametrize("name", VARIANTS)
 def test_each_shipped_variant_reads_as_a_reader_needs(name, tmp_path):
     page_html, pdf = built(name, tmp_path)
+    if name == "brief":  # one variant is built twice: the same inputs must give the same bytes
+        check_a_forced_rebuild_gives_the_same_bytes(name, tmp_path)
     check_no_page_but_the_first_and_last_ends_above_its_middle(name, pdf)
     check_no_id_hash_or_iso_date_outside_the_colophon(page_html)
     check_counts_that_appear_twice_agree(page_html)
+
+
+def published_bytes(folder) -> dict[str, bytes]:
+    """The reader's files of a variant (PDF, HTML, figures), by path; editions/index.html lists build times."""
+    kinds = (".pdf", ".html", ".png", ".svg")
+    files = [p for p in sorted(folder.rglob("*")) if p.suffix in kinds and p.name != "index.html"]
+    return {str(p.relative_to(folder)): p.read_bytes() for p in files}
+
+
+def check_a_forced_rebuild_gives_the_same_bytes(name: str, folder) -> None:
+    first = published_bytes(folder / name)
+    assert {p.rsplit(".", 1)[-1] for p in first} == {"pdf", "html", "png", "svg"}
+    args = ["--only", name, "--reports-dir", str(folder), "--today", "2026-11-28", "--no-live", "--force"]
+    assert main(args) == 0
+    second = published_bytes(folder / name)
+    assert sorted(second) == sorted(first)
+    assert [p for p in first if first[p] != second[p]] == []
 
 
 def content_fill(pdf_path) -> list[float]:

@@ -9,10 +9,12 @@ on every run rather than trusting file modification times, which cron checkouts 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
 import platform
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
@@ -118,3 +120,28 @@ def git_commit(root: Path = paths.ROOT) -> str:
     except (OSError, IndexError):
         pass
     return os.environ.get("GITHUB_SHA", "unknown")
+
+
+def source_date(as_of: str = "", root: Path = paths.ROOT) -> str:
+    """The date written inside the reports (PDF and HTML metadata, attachments), as UTC "YYYY-MM-DDTHH:MM:SSZ".
+
+    The SOURCE_DATE_EPOCH convention (reproducible-builds.org): a date that comes from the inputs, never
+    from the clock, so the same inputs give the same bytes. $SOURCE_DATE_EPOCH if set, else the time of the
+    checked-out commit, else the as-of date at midnight. The wall-clock build time is kept in manifest.json.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        try:
+            epoch = subprocess.run(
+                ["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            epoch = ""
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    else:
+        try:
+            moment = dt.datetime.combine(dt.date.fromisoformat(as_of), dt.time(), dt.UTC)
+        except ValueError:
+            moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

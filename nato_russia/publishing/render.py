@@ -45,6 +45,7 @@ class Stamp:
     versions: dict
     today: str = ""  # the build's date, which a blank as_of stands for
     pinned: bool = False  # as_of fixed in reports.yaml (not moving with the build's date)
+    source_date: str = ""  # the date inside the files: from the inputs, never the clock (inputs.source_date)
 
 
 def _shift_headings(source: str, by: int, drop_first_h1: bool = False) -> tuple[str, str | None]:

@@ -207,6 +207,7 @@ class Build:
                 versions=versions,
                 today=self.today,
                 pinned=v.pinned,
+                source_date=inputs.source_date(str(params.get("as_of", "")) or self.today),
             )
             from nato_russia.publishing.worker import Job
 
