@@ -572,3 +572,25 @@ def test_real_brief_variant_builds(tmp_path, data_copy):
         assert squash(needle) in squash(text), f"{needle!r} missing from the PDF"
     assert any((out / "figures").iterdir())
     assert manifest(reports)["variants"][brief["name"]]["published"]["parameters"]["as_of"] == "2021-10-19"
+
+
+@pytest.mark.e2e
+def test_a_pdf_that_fails_the_pdf_ua_or_attachment_check_is_not_published(tmp_path, fixture_data, monkeypatch):
+    reports = tmp_path / "reports"
+    vfile = write_variants(tmp_path / "v.yaml", [variant("fx", as_of="2021-10-19", period_end="2021-10-19")])
+    assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
+    render.check_pdf(reports / "fx" / "fx.pdf", render.evidence_files(fixture_data))  # the good one passes
+    before = snapshot(reports / "fx")
+
+    # A PDF without its data attached (workers are forked, so they see the patch).
+    original = render.pdf_weasyprint
+    monkeypatch.setattr(render, "pdf_weasyprint", lambda html_text, target, *rest: original(html_text, target, []))
+    assert build(vfile, reports, "--data-dir", str(fixture_data), "--force") == 1
+    record = manifest(reports)["variants"]["fx"]
+    assert record["status"] == "failed"
+    assert record["failure"]["error"] == (
+        "fx.pdf fails the PDF/UA-1 and attachment check: its attachments differ from the data it was built from "
+        "(datapackage.json, events.csv)"
+    )
+    assert snapshot(reports / "fx") == before  # the last good report, byte for byte
+    assert not [p for p in reports.iterdir() if p.name.startswith(".staging-")]

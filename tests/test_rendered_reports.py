@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from nato_russia import paths
+from nato_russia.publishing import render
 from nato_russia.publishing.__main__ import main
 
 pytestmark = pytest.mark.e2e
@@ -30,11 +31,44 @@ def built(name: str, folder) -> tuple[str, object]:
 @pytest.mark.parametrize("name", VARIANTS)
 def test_each_shipped_variant_reads_as_a_reader_needs(name, tmp_path):
     page_html, pdf = built(name, tmp_path)
+    check_the_pdf_stands_alone(page_html, pdf)
     if name == "brief":  # one variant is built twice: the same inputs must give the same bytes
         check_a_forced_rebuild_gives_the_same_bytes(name, tmp_path)
     check_no_page_but_the_first_and_last_ends_above_its_middle(name, pdf)
     check_no_id_hash_or_iso_date_outside_the_colophon(page_html)
     check_counts_that_appear_twice_agree(page_html)
+
+
+def check_the_pdf_stands_alone(page_html: str, pdf_path) -> None:
+    """PDF/UA-1 with what it needs, read back with pypdf, and the data it was built from attached."""
+    from pypdf import PdfReader
+
+    render.check_pdf(pdf_path, render.evidence_files(paths.DATA_DIR))  # what the build checks, and more:
+    reader = PdfReader(str(pdf_path))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en" and root["/MarkInfo"]["/Marked"]
+    assert 'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data().decode()
+    elements = list(render._walk(root["/StructTreeRoot"].get_object()))
+    kinds = [str(e["/S"]) for e in elements]
+    assert kinds[0] == "/Document" and "/H1" in kinds
+    alts = [str(e["/Alt"]) for e in elements if e["/S"] == "/Figure"]
+    assert alts == [html.unescape(a) for a in re.findall(r'<img [^>]*\balt="([^"]*)"', page_html)]
+    # A table that runs over pages is one /Table per page, each with its header row repeated.
+    assert kinds.count("/Table") >= page_html.count("<table") and kinds.count("/TH") >= kinds.count("/Table")
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    headings = [
+        html.unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in re.findall(r"<h2\b[^>]*>(.*?)</h2>", page_html)
+    ]
+    assert titles and set(headings) <= {t for item in reader.outline for t in _titles(item)}
+    meta = reader.metadata
+    assert meta.title and meta.subject and meta.keywords and meta.creation_date and meta.modification_date
+    attached = {name: contents[0] for name, contents in reader.attachments.items()}
+    assert attached == {p.name: p.read_bytes() for p in render.evidence_files(paths.DATA_DIR)}
+    assert "events.csv" in attached and "datapackage.json" in attached
+
+
+def _titles(item) -> list[str]:
+    return [t for sub in item for t in _titles(sub)] if isinstance(item, list) else [item.title]
 
 
 def published_bytes(folder) -> dict[str, bytes]:

@@ -286,14 +286,116 @@ def _data_only_fetcher():
     return URLFetcher(allowed_protocols={"data"})
 
 
-def pdf_weasyprint(html_text: str, target: Path) -> None:
-    """Write `html_text` as a PDF with WeasyPrint (fonts embedded, text selectable).
+#: The standard each PDF declares and is checked against after it is written.
+PDF_VARIANT = "pdf/ua-1"
 
-    Tagged (pdf_tags): the PDF carries its structure, and each figure's alt text, for screen readers.
+
+class PdfCheckFailed(RuntimeError):
+    """A written PDF is not what a reader who has only the PDF needs (PDF/UA-1 or its attached data)."""
+
+
+def evidence_files(data_dir: Path) -> list[Path]:
+    """The files attached to each PDF: the data descriptor and every table of the data package it was built from."""
+    data_dir = Path(data_dir)
+    return [data_dir / "datapackage.json"] + sorted(data_dir.glob("*.csv"))
+
+
+def _moment(iso: str) -> dt.datetime:
+    """'2026-11-29T10:00:00Z' as a datetime (the epoch for anything else, never the clock)."""
+    try:
+        return dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def pdf_weasyprint(html_text: str, target: Path, attachments: list[Path] = (), source_date: str = "") -> None:
+    """Write `html_text` as a PDF/UA-1 with WeasyPrint (fonts embedded, text selectable), `attachments` attached.
+
+    PDF/UA-1 makes it tagged (its structure, each figure's alt text and each table's header cells, for screen
+    readers), with the document's language, its title shown in the window bar and bookmarks for the headings.
+    Attachments are dated `source_date` (from the inputs), so the same inputs give the same bytes.
     """
-    from weasyprint import HTML
+    from weasyprint import HTML, Attachment
 
-    HTML(string=html_text, base_url=None, url_fetcher=_data_only_fetcher()).write_pdf(str(target), pdf_tags=True)
+    when = _moment(source_date)
+    files = [
+        Attachment(
+            filename=str(path),
+            name=path.name,
+            description=("The data descriptor (schema, sources, licence)" if path.suffix == ".json" else "Data table")
+            + f" this report was built from: {path.name}",
+            created=when,
+            modified=when,
+            relationship="Source",
+        )
+        for path in attachments
+    ]
+    HTML(string=html_text, base_url=None, url_fetcher=_data_only_fetcher()).write_pdf(
+        str(target), pdf_variant=PDF_VARIANT, attachments=files
+    )
+
+
+def _walk(node, seen=None):
+    """Every structure element under `node` (a pypdf dictionary), each once."""
+    seen = set() if seen is None else seen
+    kids = node.get("/K")
+    if kids is None:
+        return
+    kids = kids if isinstance(kids, list) else [kids]
+    for kid in kids:
+        ref = getattr(kid, "idnum", None)
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if not isinstance(kid, dict) or "/S" not in kid or (ref is not None and ref in seen):
+            continue
+        if ref is not None:
+            seen.add(ref)
+        yield kid
+        yield from _walk(kid, seen)
+
+
+def check_pdf(path: Path, attachments: list[Path] = ()) -> None:
+    """Read the PDF back and raise PdfCheckFailed, in one sentence, unless it is PDF/UA-1 and carries its data.
+
+    Checked: PDF/UA-1 declared in its XMP metadata, a language, a title displayed, a structure tree, alt
+    text on every figure, header cells in every table, bookmarks, and attachments byte for byte equal to
+    the files they came from.
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    root = reader.trailer["/Root"]
+    problems = []
+    xmp = root.get("/Metadata")
+    xmp_text = xmp.get_object().get_data().decode("utf-8", "replace") if xmp is not None else ""
+    if "pdfuaid:part>1<" not in xmp_text and 'pdfuaid:part="1"' not in xmp_text:
+        problems.append("it does not declare PDF/UA-1")
+    if not str(root.get("/Lang", "")).strip():
+        problems.append("it has no language")
+    if not (reader.metadata and (reader.metadata.title or "").strip()):
+        problems.append("it has no title")
+    prefs = root.get("/ViewerPreferences")
+    if not (prefs and prefs.get_object().get("/DisplayDocTitle")):
+        problems.append("its title is not displayed")
+    tree = root.get("/StructTreeRoot")
+    elements = list(_walk(tree.get_object())) if tree is not None else []
+    if not elements:
+        problems.append("it has no structure tree")
+    figures = [e for e in elements if e["/S"] == "/Figure"]
+    if any(not str(e.get("/Alt", "")).strip() for e in figures):
+        problems.append(f"{sum(not str(e.get('/Alt', '')).strip() for e in figures)} figure(s) have no alt text")
+    for table in (e for e in elements if e["/S"] == "/Table"):
+        if not any(e["/S"] == "/TH" for e in _walk(table)):
+            problems.append("a table has no header cells")
+            break
+    if not reader.outline:
+        problems.append("it has no bookmarks")
+    attached = {name: contents[0] for name, contents in reader.attachments.items()}
+    expected = {p.name: p.read_bytes() for p in attachments}
+    if attached != expected:
+        wrong = sorted(set(attached) ^ set(expected)) or sorted(n for n in expected if attached[n] != expected[n])
+        problems.append(f"its attachments differ from the data it was built from ({', '.join(wrong[:3])})")
+    if problems:
+        raise PdfCheckFailed(f"{path.name} fails the PDF/UA-1 and attachment check: " + "; ".join(problems))
 
 
 CHROMIUM = "/usr/bin/chromium"
