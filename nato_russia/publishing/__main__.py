@@ -53,12 +53,6 @@ def parser() -> argparse.ArgumentParser:
         help="data folder (with datapackage.json) given to every notebook as data_dir",
     )
     p.add_argument(
-        "--pdf-engine",
-        choices=("weasyprint", "chromium"),
-        default="weasyprint",
-        help="weasyprint (default) or the system Chromium via playwright",
-    )
-    p.add_argument(
         "--cell-timeout",
         type=float,
         default=None,
@@ -94,7 +88,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build: {exc}", file=sys.stderr)
         return 2
     from nato_russia.publishing.lock import LockHeld
-    from nato_russia.publishing.render import EngineUnavailable
     from nato_russia.publishing.runner import Build, Options
     from nato_russia.publishing.variants import VariantError
 
@@ -105,7 +98,6 @@ def main(argv: list[str] | None = None) -> int:
         force=args.force,
         jobs=max(1, args.jobs),
         data_dir=args.data_dir,
-        engine=args.pdf_engine,
         wait=args.wait,
         cell_timeout=args.cell_timeout,
         notebook_timeout=args.notebook_timeout,
@@ -114,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return Build(options).run()
-    except (VariantError, EngineUnavailable, FileNotFoundError) as exc:
+    except (VariantError, FileNotFoundError) as exc:
         print(f"build: {exc}", file=sys.stderr)
         return 2
     except LockHeld as exc:

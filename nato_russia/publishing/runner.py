@@ -125,7 +125,6 @@ class Build:
             settings["cell_timeout"] = self.o.cell_timeout
         if self.o.notebook_timeout is not None:
             settings["notebook_timeout"] = self.o.notebook_timeout
-        render.check_engine(self.o.engine)
         if self.o.data_dir is not None and not (Path(self.o.data_dir) / "datapackage.json").is_file():
             raise FileNotFoundError(f"--data-dir {self.o.data_dir} holds no datapackage.json")
         # "Today" is resolved once, so every variant of this build has the same date.

@@ -210,22 +210,19 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
         send("stage", f"printing pdf ({job.engine})")
         started = time.monotonic()
         pdf_path = staging / f"{variant.name}.pdf"
-        if job.engine == "chromium":
-            render.pdf_chromium(html_text, pdf_path, job.stamp)
-        else:
-            evidence = render.evidence_files(data_dir)
-            render.pdf_weasyprint(html_text, pdf_path, evidence, job.stamp.source_date)
-            try:  # a PDF that is not what a reader with only the PDF needs is not published
-                render.check_pdf(pdf_path, evidence)
-            except render.PdfCheckFailed as exc:
-                timings["pdf"] = round(time.monotonic() - started, 2)
-                return {
-                    "status": "failed",
-                    "timings": timings,
-                    "error": str(exc),
-                    "failed_notebooks": [],
-                    "staging": str(staging),
-                }
+        evidence = render.evidence_files(data_dir)
+        render.pdf_weasyprint(html_text, pdf_path, evidence, job.stamp.source_date)
+        try:  # a PDF that is not what a reader with only the PDF needs is not published
+            render.check_pdf(pdf_path, evidence)
+        except render.PdfCheckFailed as exc:
+            timings["pdf"] = round(time.monotonic() - started, 2)
+            return {
+                "status": "failed",
+                "timings": timings,
+                "error": str(exc),
+                "failed_notebooks": [],
+                "staging": str(staging),
+            }
         timings["pdf"] = round(time.monotonic() - started, 2)
         files.append(pdf_path)
         os.link(pdf_path, edition / pdf_path.name)  # the same bytes, no second copy on disk
