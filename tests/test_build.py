@@ -594,3 +594,39 @@ def test_a_pdf_that_fails_the_pdf_ua_or_attachment_check_is_not_published(tmp_pa
     )
     assert snapshot(reports / "fx") == before  # the last good report, byte for byte
     assert not [p for p in reports.iterdir() if p.name.startswith(".staging-")]
+
+
+@pytest.mark.e2e
+def test_the_build_runs_with_spawned_workers_where_there_is_no_fork(tmp_path, fixture_data, monkeypatch):
+    """macOS and Windows get spawn (no fork): workers start afresh and still publish."""
+    import multiprocessing
+
+    from nato_russia.publishing import runner
+
+    monkeypatch.setattr(runner, "worker_context", lambda: multiprocessing.get_context("spawn"))
+    reports = tmp_path / "reports"
+    vfile = write_variants(tmp_path / "v.yaml", [variant("fx", as_of="2021-10-19", period_end="2021-10-19")])
+    assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
+    assert manifest(reports)["variants"]["fx"]["status"] == "ok"
+    assert (reports / "fx" / "fx.pdf").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    "text, sentence",
+    [
+        ("- a\n", "must be a mapping with a `variants` list"),
+        ("settings: {colour: red}\nvariants: []\n", "unknown settings ['colour']; valid: ['base_url',"),
+        ("settings: {keep_editions: 0}\nvariants: []\n", 'keep_editions must be "all" or a whole number'),
+        ("variants: [{name: Bad Name, notebooks: x.ipynb}]\n", "variant name 'Bad Name' must match"),
+        ("variants: [{name: a}]\n", "variant 'a' names no notebooks"),
+        ("variants: [{name: a, notebooks: []}]\n", "variant 'a' names no notebooks"),
+        ("variants: [{name: a, notebooks: x.ipynb, colour: red}]\n", "variant 'a': unknown keys ['colour']"),
+        ("variants: [{name: a, notebooks: x.ipynb, formats: [docx]}]\n", "unknown formats ['docx']; valid:"),
+    ],
+)
+def test_the_variants_schema_refuses_in_one_sentence(tmp_path, text, sentence):
+    vfile = tmp_path / "reports.yaml"
+    vfile.write_text(text, encoding="utf-8")
+    with pytest.raises(VariantError) as err:
+        load_variants(vfile)
+    assert sentence in str(err.value) and "\n" not in str(err.value)

@@ -57,40 +57,24 @@ def summarize(exc: BaseException, notebook_name: str) -> str:
     return f"{notebook_name}: {name}: {exc}"
 
 
-def child_pids() -> list[int]:
-    """Processes whose parent is this one (in a worker: the kernels it started)."""
-    me, found = os.getpid(), []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                stat = fh.read()
-        except OSError:
-            continue
-        # The command name may hold spaces or parentheses: fields start after the last ')'.
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if int(fields[1]) == me:
-            found.append(int(entry))
-    return found
-
-
 def kill_kernels() -> None:
-    """Kill every kernel this worker started, with its process group.
+    """Kill every kernel this worker started, with its process group, and reap it.
 
     nbclient shuts its kernel down when a cell raises, but not when a signal or our own
     timeout interrupts its event loop mid-wait; kernels run in their own session
     (jupyter_client starts them with start_new_session), so their group is their pid.
+    psutil finds them on Linux, macOS and Windows alike.
     """
-    for pid in child_pids():
-        for kill in (os.killpg, os.kill):
-            try:
-                kill(pid, signal.SIGKILL)
-                break
-            except (ProcessLookupError, PermissionError):
-                continue
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)  # reap, so no zombie lingers while the worker lives on
+    import psutil
+
+    for child in psutil.Process().children():
+        if hasattr(os, "killpg"):
+            with contextlib.suppress(OSError):
+                os.killpg(child.pid, signal.SIGKILL)
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+        with contextlib.suppress(psutil.Error, ChildProcessError):
+            child.wait(timeout=5)  # reap, so no zombie lingers while the worker lives on
 
 
 @contextmanager

@@ -16,6 +16,7 @@ import os
 import queue
 import shutil
 import signal
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,27 +73,35 @@ def _preload() -> None:
 
 
 def reap_orphan_kernels(worker_pids: set[int]) -> int:
-    """Kill kernels whose parent worker died before it could (matched by JPY_PARENT_PID)."""
+    """Kill kernels whose parent worker died before it could (matched by JPY_PARENT_PID; psutil, so any OS)."""
+    import psutil
+
     killed = 0
-    wanted = {str(p).encode() for p in worker_pids}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    wanted = {str(p) for p in worker_pids}
+    for proc in psutil.process_iter():
         try:
-            with open(f"/proc/{entry}/environ", "rb") as fh:
-                env = fh.read().split(b"\0")
-        except OSError:
+            if proc.environ().get("JPY_PARENT_PID") not in wanted:
+                continue
+        except (psutil.Error, OSError):
             continue
-        for var in env:
-            if var.startswith(b"JPY_PARENT_PID=") and var.split(b"=", 1)[1] in wanted:
-                try:
-                    os.killpg(int(entry), signal.SIGKILL)
-                except OSError:
-                    with contextlib.suppress(OSError):
-                        os.kill(int(entry), signal.SIGKILL)
-                killed += 1
-                break
+        if hasattr(os, "killpg"):
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+        killed += 1
     return killed
+
+
+def worker_context():
+    """fork where it is safe and fast (Linux: workers start with the libraries already imported), else spawn.
+
+    macOS (where fork is unsafe with system frameworks) and Windows have no safe fork; spawn starts each
+    worker afresh, which costs its imports but works everywhere.
+    """
+    if sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods():
+        return mp.get_context("fork")
+    return mp.get_context("spawn")
 
 
 class Build:
@@ -262,7 +271,7 @@ class Build:
     def _run_jobs(self, jobs: list, manifest: dict) -> int:
         from nato_russia.publishing import worker
 
-        ctx = mp.get_context("fork")
+        ctx = worker_context()
         events = ctx.Queue()
         pending = list(jobs)
         running: dict[str, tuple] = {}  # name -> (process, job, started)

@@ -242,6 +242,92 @@ def validate_parameters(variant_name: str, notebook: Path, given: dict, declared
         )
 
 
+_KEEP = {"oneOf": [{"const": "all"}, {"type": "integer", "minimum": 1}]}
+VARIANT_KEYS = ("name", "title", "notebooks", "parameters", "formats", "description", "keep_editions")
+
+#: reports.yaml's shape, checked by jsonschema; what it cannot say (duplicate names, notebooks that exist,
+#: parameters the notebooks declare) is checked in code below. Errors become the sentences of `_sentence`.
+SCHEMA = {
+    "type": "object",
+    "required": ["variants"],
+    "properties": {
+        "settings": {
+            "type": ["object", "null"],
+            "properties": {"keep_editions": _KEEP},
+            "additionalProperties": {},
+            "propertyNames": {"enum": sorted(DEFAULT_SETTINGS)},
+        },
+        "variants": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "notebooks"],
+                "propertyNames": {"enum": list(VARIANT_KEYS)},
+                "properties": {
+                    "name": {"type": "string", "pattern": NAME_RE.pattern},
+                    "title": {"type": ["string", "null"]},
+                    "notebooks": {
+                        "oneOf": [
+                            {"type": "string", "minLength": 1},
+                            {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                        ]
+                    },
+                    "parameters": {"type": ["object", "null"]},
+                    "formats": {"type": ["array", "null"], "items": {"enum": list(FORMATS)}},
+                    "keep_editions": _KEEP,
+                },
+            },
+        },
+    },
+}
+
+
+def _sentence(error, doc: dict, variants_file: Path) -> str:
+    """The one sentence a jsonschema error of reports.yaml is reported as."""
+    where = list(error.absolute_path)
+    unknown_key = "propertyNames" in error.schema_path
+    if where == ["settings"] and unknown_key:
+        unknown = sorted(set(doc["settings"]) - set(DEFAULT_SETTINGS))
+        return f"unknown settings {unknown}; valid: {sorted(DEFAULT_SETTINGS)}"
+    if len(where) < 2 or where[0] not in ("variants", "settings"):
+        return f"{variants_file} must be a mapping with a `variants` list"
+    if where[0] == "settings":
+        if where[1] == "keep_editions":
+            return f'settings: keep_editions must be "all" or a whole number of at least 1, got {error.instance!r}'
+        unknown = sorted(set(doc["settings"]) - set(DEFAULT_SETTINGS))
+        return f"unknown settings {unknown}; valid: {sorted(DEFAULT_SETTINGS)}"
+    entry = doc["variants"][where[1]]
+    if not isinstance(entry, dict):
+        return f"{variants_file}: each variant must be a mapping, got {entry!r}"
+    name = str(entry.get("name", ""))
+    field = where[2] if len(where) > 2 else None
+    if field is None and error.validator == "required" and "name" in entry:
+        return f"variant {name!r} names no notebooks"
+    if field is None and unknown_key:
+        return f"variant {name!r}: unknown keys {sorted(set(entry) - set(VARIANT_KEYS))}"
+    if field is None or field == "name":
+        return f"variant name {name!r} must match {NAME_RE.pattern}"
+    if field == "notebooks":
+        return f"variant {name!r} names no notebooks"
+    if field == "formats":
+        bad = [f for f in entry.get("formats") or [] if f not in FORMATS]
+        return f"variant {name!r}: unknown formats {bad}; valid: {list(FORMATS)}"
+    if field == "keep_editions":
+        return f'variant {name!r}: keep_editions must be "all" or a whole number of at least 1, got {error.instance!r}'
+    return f"variant {name!r}: {field} {error.message}"
+
+
+def check_schema(doc: object, variants_file: Path) -> None:
+    """Refuse a reports.yaml whose shape is wrong, in one sentence about its first problem."""
+    import jsonschema
+
+    if not isinstance(doc, dict):
+        raise VariantError(f"{variants_file} must be a mapping with a `variants` list")
+    errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(doc), key=lambda e: list(map(str, e.path)))
+    if errors:
+        raise VariantError(_sentence(errors[0], doc, variants_file))
+
+
 def load_settings(doc: dict) -> dict:
     """Execution settings (kernel, timeouts) from reports.yaml's `settings`, over the defaults."""
     settings = dict(DEFAULT_SETTINGS)
@@ -271,8 +357,7 @@ def load_document(variants_file: Path) -> dict:
         raise VariantError(f"no variants file at {variants_file}") from None
     except yaml.YAMLError as exc:
         raise VariantError(f"{variants_file} is not valid YAML: {exc}") from exc
-    if not isinstance(doc, dict) or not isinstance(doc.get("variants"), list):
-        raise VariantError(f"{variants_file} must be a mapping with a `variants` list")
+    check_schema(doc, variants_file)
     return doc
 
 
@@ -292,32 +377,14 @@ def load_variants(
     variants: list[Variant] = []
     seen: set[str] = set()
     for entry in doc["variants"]:
-        name = str(entry.get("name", ""))
-        if not NAME_RE.match(name):
-            raise VariantError(f"variant name {name!r} must match {NAME_RE.pattern}")
+        name = str(entry["name"])
         if name in seen:
             raise VariantError(f"variant {name!r} is declared twice")
         seen.add(name)
-        unknown_keys = set(entry) - {
-            "name",
-            "title",
-            "notebooks",
-            "parameters",
-            "formats",
-            "description",
-            "keep_editions",
-        }
-        if unknown_keys:
-            raise VariantError(f"variant {name!r}: unknown keys {sorted(unknown_keys)}")
         notebooks = entry.get("notebooks")
         if isinstance(notebooks, str):
             notebooks = [notebooks]
-        if not notebooks:
-            raise VariantError(f"variant {name!r} names no notebooks")
         formats = list(entry.get("formats") or FORMATS)
-        bad = [f for f in formats if f not in FORMATS]
-        if bad:
-            raise VariantError(f"variant {name!r}: unknown formats {bad}; valid: {list(FORMATS)}")
         if "pdf" in formats and "html" not in formats:
             formats.insert(0, "html")  # the PDF is made from the HTML
         params = dict(entry.get("parameters") or {})
