@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+import sys
 
 from nato_russia import paths
 
@@ -77,3 +78,17 @@ def test_a_lock_that_does_not_match_names_the_file_to_recompile(tmp_path):
     assert message.endswith("recompile requirements.txt with `make lock`.")
     assert message.count(".") >= 1 and "\n" not in message
     assert "pandas" in message and "tomli is not in it" in message
+
+
+def test_pre_commit_runs_what_ci_would_reject():
+    import yaml
+
+    config = yaml.safe_load((paths.ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert {"ruff-check", "ruff-format", "notebooks-without-outputs", "check-yaml", "check-json"} <= set(hooks)
+    notebooks = sorted(str(p) for p in (paths.ROOT / "notebooks").glob("*.ipynb"))
+    checked = subprocess.run(
+        [sys.executable, str(paths.ROOT / "tools" / "check_notebooks.py"), *notebooks], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout
+    assert ".venv/bin/pre-commit install" in README
