@@ -37,6 +37,16 @@ def test_each_shipped_variant_reads_as_a_reader_needs(name, tmp_path):
     check_no_page_but_the_first_and_last_ends_above_its_middle(name, pdf)
     check_no_id_hash_or_iso_date_outside_the_colophon(page_html)
     check_counts_that_appear_twice_agree(page_html)
+    check_the_front_page_speaks_in_readers_dates(tmp_path / "index.html")
+
+
+def check_the_front_page_speaks_in_readers_dates(index) -> None:
+    page = index.read_text()
+    body = page[page.index("<body") :]
+    text = " ".join(
+        html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style\b.*?</style>", " ", body, flags=re.S))).split()
+    )
+    assert re.findall(r"\b\d{4}-\d{2}-\d{2}(?:T[\d:]+Z?)?\b", text) == [], "an ISO date on the front page"
 
 
 def check_the_pdf_stands_alone(page_html: str, pdf_path) -> None:

@@ -91,7 +91,7 @@ def write_archive(variant_dir: Path, title: str, name: str) -> None:
             {
                 "as_of": record["as_of"],
                 "date": editions.human_date(record["as_of"]),
-                "built_at": record.get("built_at", ""),
+                "built_at": human_time(record.get("built_at", "")),
                 "html": f"{record['as_of']}/{files['html']}" if files.get("html") else "",
                 "pdf": f"{record['as_of']}/{files['pdf']}" if files.get("pdf") else "",
                 "changes": lines,
@@ -126,7 +126,7 @@ def write_index(reports_dir: Path, manifest: dict, order: list[str] | None = Non
                 "title": good.get("title") or entry.get("title") or name,
                 "as_of": editions.human_date(as_of),
                 "pinned": (record or {}).get("pinned", False),
-                "built_at": good.get("built_at", ""),
+                "built_at": human_time(good.get("built_at", "")),
                 "status": entry.get("status", "unknown"),
                 "label": STATUS_LABELS.get(entry.get("status"), entry.get("status", "unknown")),
                 "error": ((entry.get("failure") or {}).get("error") or "").splitlines()[0]
@@ -150,12 +150,20 @@ def write_index(reports_dir: Path, manifest: dict, order: list[str] | None = Non
             cards=cards,
             title=SITE_TITLE,
             feed=FEED,
-            generated=manifest.get("finished_at") or publish.now(),
+            generated=human_time(manifest.get("finished_at") or publish.now()),
             commit=manifest.get("commit", "unknown"),
             escape=html.escape,
         )
     )
     publish.write_atomic(reports_dir / publish.INDEX, text)
+
+
+def human_time(stamp: str) -> str:
+    """An ISO build time as a reader writes it: '29 November 2026, 11:47 UTC' (blank stays blank)."""
+    if not stamp:
+        return ""
+    when = _when(stamp).astimezone(dt.UTC)
+    return f"{when.day} {when:%B %Y, %H:%M} UTC"
 
 
 def _when(stamp: str) -> dt.datetime:
