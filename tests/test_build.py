@@ -630,3 +630,21 @@ def test_the_variants_schema_refuses_in_one_sentence(tmp_path, text, sentence):
     with pytest.raises(VariantError) as err:
         load_variants(vfile)
     assert sentence in str(err.value) and "\n" not in str(err.value)
+
+
+def test_live_progress_draws_each_variant_with_its_state_and_prints_lines_above():
+    import io
+
+    from nato_russia.publishing.progress import Progress
+
+    out = io.StringIO()
+    progress = Progress(["brief", "analysis"], live=True, out=out)
+    progress.update("brief", "executing 05-brief.ipynb (1/1)")
+    progress.info("a message for the whole build")
+    progress.update("brief", "ok", "execute 8.0s")
+    progress.update("analysis", "failed", "cell 3 raised")
+    progress.close()
+    text = out.getvalue()
+    assert "a message for the whole build" in text and "brief: ok — execute 8.0s" in text
+    final = text[text.rindex("✓") :]  # the last drawing of the table
+    assert "brief" in final and "ok" in final and "✗" in final and "analysis" in final and "failed" in final

@@ -1,8 +1,8 @@
-"""Build progress: a live line per variant at a terminal, plain timestamped lines otherwise.
+"""Build progress: a live table of the variants at a terminal (rich), plain timestamped lines otherwise.
 
 cron and CI capture stdout to a file, where cursor movement would be noise, so the live
 display is used only when stdout is a TTY. Notebook chatter (print output, warnings) goes to
-stderr either way.
+stderr in plain mode, and above the live table at a terminal.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from __future__ import annotations
 import sys
 import time
 
+MARKS = {"ok": "✓", "failed": "✗", "skipped": "·", "interrupted": "!"}
+
 
 class Progress:
-    """Tracks each variant's state and prints it in the mode that suits stdout."""
+    """Tracks each variant's state and shows it in the mode that suits stdout."""
 
     def __init__(self, names: list[str], live: bool | None = None, out=None, err=None):
         self.out = out or sys.stdout
@@ -21,18 +23,8 @@ class Progress:
         self.names = list(names)
         self.state = {n: "queued" for n in names}
         self.started: dict[str, float] = {}  # when each variant left the queue
-        self.drawn = 0
-        self.width = max((len(n) for n in names), default=0)
-
-    # -- plain lines -------------------------------------------------------------------
-    def _line(self, text: str, stream=None) -> None:
-        stream = stream or self.out
-        if self.live:
-            self._erase()
-        stream.write(text + "\n")
-        stream.flush()
-        if self.live:
-            self._draw()
+        self._display = None  # the rich Live block, made on first use
+        self._closed = False  # after close(), lines are plain again (the summary under the final table)
 
     def info(self, text: str) -> None:
         """A message about the build as a whole."""
@@ -48,35 +40,50 @@ class Progress:
         self.started.setdefault(name, time.monotonic())
         if not self.live:
             self.info(f"{name}: {state}{(' — ' + detail) if detail else ''}")
-        else:
-            if detail:
-                self._line(f"{name}: {state} — {detail}")
-            self.tick()
-
-    # -- live block --------------------------------------------------------------------
-    def _erase(self) -> None:
-        if self.drawn:
-            self.out.write(f"\x1b[{self.drawn}F\x1b[J")
-            self.drawn = 0
-
-    def _draw(self) -> None:
-        now = time.monotonic()
-        lines = []
-        for n in self.names:
-            state = self.state[n]
-            done = state in ("ok", "failed", "skipped", "interrupted")
-            clock = "" if done or n not in self.started else f"  {now - self.started[n]:5.1f}s"
-            mark = {"ok": "✓", "failed": "✗", "skipped": "·", "interrupted": "!"}.get(state, "…")
-            lines.append(f"{mark} {n:<{self.width}}  {state}{clock}")
-        self.out.write("\n".join(lines) + "\n")
-        self.out.flush()
-        self.drawn = len(lines)
+            return
+        if detail:
+            self._line(f"{name}: {state} — {detail}")
+        self.tick()
 
     def tick(self) -> None:
-        """Redraw the live block (a no-op when not at a terminal)."""
-        if self.live:
-            self._erase()
-            self._draw()
+        """Redraw the live table (a no-op when not at a terminal)."""
+        if self.live and not self._closed:
+            self._live().update(self._table(), refresh=True)
 
     def close(self) -> None:
-        self.tick()
+        self._closed = True
+        if self._display is not None:
+            self._display.update(self._table())
+            self._display.stop()
+            self._display = None
+
+    # -- internals ---------------------------------------------------------------------
+    def _line(self, text: str, stream=None) -> None:
+        if self.live and not self._closed:
+            # Printed through the live display, the line lands above the table instead of through it.
+            self._live().console.print(text, markup=False, highlight=False, soft_wrap=True)
+            return
+        stream = stream or self.out
+        stream.write(text + "\n")
+        stream.flush()
+
+    def _live(self):
+        if self._display is None:
+            from rich.console import Console
+            from rich.live import Live
+
+            self._display = Live(self._table(), console=Console(file=self.out), auto_refresh=False)
+            self._display.start()
+        return self._display
+
+    def _table(self):
+        from rich.table import Table
+
+        table = Table.grid(padding=(0, 2))
+        now = time.monotonic()
+        for name in self.names:
+            state = self.state[name]
+            done = state in MARKS
+            clock = "" if done or name not in self.started else f"{now - self.started[name]:5.1f}s"
+            table.add_row(MARKS.get(state, "…"), name, state, clock)
+        return table
