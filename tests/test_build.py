@@ -18,6 +18,7 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
@@ -648,3 +649,54 @@ def test_live_progress_draws_each_variant_with_its_state_and_prints_lines_above(
     assert "a message for the whole build" in text and "brief: ok — execute 8.0s" in text
     final = text[text.rindex("✓") :]  # the last drawing of the table
     assert "brief" in final and "ok" in final and "✗" in final and "analysis" in final and "failed" in final
+
+
+# ------------------------------------------------------------- notebooks of one variant in parallel
+
+
+def _fixture_notebook(path: Path, heading: str, sleep: float = 0.0) -> Path:
+    """ok.ipynb with its own first heading, and a pause of `sleep` seconds after its parameters."""
+    nb = nbformat.read(OK_NB, as_version=4)
+    nb.cells[0].source = f"# {heading}\n\nA fixture chapter."
+    if sleep:
+        nb.cells.insert(2, nbformat.v4.new_code_cell(f"import time\n\ntime.sleep({sleep})"))
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.e2e
+def test_notebooks_of_a_variant_run_side_by_side_and_merge_in_their_order(tmp_path, fixture_data):
+    first = _fixture_notebook(tmp_path / "first.ipynb", "Chapter one, the slow one", sleep=3)
+    second = _fixture_notebook(tmp_path / "second.ipynb", "Chapter two, the quick one")
+    reports = tmp_path / "reports"
+    entry = {"name": "two", "title": "Two chapters", "notebooks": [str(first), str(second)], "parameters": {}}
+    vfile = write_variants(tmp_path / "v.yaml", [entry])
+    assert build(vfile, reports, "--data-dir", str(fixture_data), "--jobs", "2", "--today", "2026-11-28") == 0
+    times = {}
+    for stem in ("first", "second"):
+        meta = nbformat.read(reports / "two" / f"two.{stem}.ipynb", as_version=4).metadata.papermill
+        times[stem] = (meta.start_time, meta.end_time)
+    # The quick chapter started before the slow one ended, and ended first: they ran side by side.
+    assert times["second"][0] < times["first"][1] and times["second"][1] < times["first"][1]
+    html = (reports / "two" / "two.html").read_text(encoding="utf-8")
+    assert html.index("Chapter one, the slow one") < html.index("Chapter two, the quick one")
+
+
+@pytest.mark.e2e
+def test_a_failing_notebook_stops_its_siblings_and_fails_only_its_variant(tmp_path, fixture_data):
+    reports = tmp_path / "reports"
+    entry = {"name": "pair", "title": "A pair", "notebooks": [str(SLOW_NB), str(FAIL_NB)], "parameters": {}}
+    vfile = write_variants(tmp_path / "v.yaml", [entry, variant("fx")])
+    started = time.monotonic()
+    assert build(vfile, reports, "--data-dir", str(fixture_data), "--jobs", "2", "--today", "2026-11-28") == 1
+    assert time.monotonic() - started < 30  # the slow sibling (60 s) was stopped, not waited for
+    record = manifest(reports)["variants"]["pair"]
+    assert record["status"] == "failed"
+    assert (
+        "fail.ipynb: cell" in record["failure"]["error"] and "fixture failure: deliberate" in record["failure"]["error"]
+    )
+    assert record["failure"]["failed_notebooks"] == ["_failed/pair.fail.ipynb"]
+    assert manifest(reports)["variants"]["fx"]["status"] == "ok"
+    assert not (reports / "pair").exists()
+    assert not [p for p in reports.iterdir() if p.name.startswith((".staging-", ".old-"))]
+    assert stray_kernels() == []

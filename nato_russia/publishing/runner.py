@@ -282,8 +282,14 @@ class Build:
         try:
             while pending or running:
                 self._check_stop()
-                while pending and len(running) < max(1, self.o.jobs):
+                slots = max(1, self.o.jobs)
+                used = sum(job.parallel for _, job, _ in running.values())
+                while pending and used < slots:
                     job = pending.pop(0)
+                    # A multi-notebook variant runs its notebooks side by side in the slots free now
+                    # (merged after, in their order) and holds those slots until it is done.
+                    job.parallel = min(len(job.variant.notebooks), slots - used)
+                    used += job.parallel
                     proc = ctx.Process(
                         target=worker.run, args=(job, events, os.getpid()), name=f"build-{job.variant.name}"
                     )

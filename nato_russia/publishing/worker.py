@@ -40,6 +40,7 @@ class Job:
     data_dir: str | None
     stamp: render.Stamp
     notebook_outputs: list[str] = field(default_factory=list)  # file names of the executed notebooks
+    parallel: int = 1  # notebooks of a multi-notebook variant run at once (the build slots it holds)
 
 
 def notebook_output_names(variant: Variant) -> list[str]:
@@ -141,6 +142,105 @@ def full_disk_message(reports_dir: Path) -> str:
     )
 
 
+def _execute_child(nb_path: Path, out: Path, parameters: dict, settings: dict, conn, worker: int) -> None:
+    """Run one notebook in a process of its own (a child of the worker) and send back the result.
+
+    Sends ("ok", notebook) or ("failed", summary, executed path, disk full?). On SIGTERM the notebook's
+    kernel is killed (execute_notebook's clean-up) and the child exits 143 without a traceback.
+    """
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        die_with_parent(worker)
+        nb = execute.execute_notebook(nb_path, out, parameters, settings)
+        conn.send(("ok", nb))
+    except Interrupted:
+        os._exit(128 + signal.SIGTERM)
+    except execute.ExecutionFailed as exc:
+        conn.send(("failed", exc.summary, str(exc.notebook), disk_full(exc)))
+    except BaseException:  # noqa: BLE001 - anything else fails this notebook, named
+        conn.send(("failed", f"{nb_path.name}: " + traceback.format_exc(limit=3).strip(), str(out), False))
+    conn.close()
+
+
+def execute_in_parallel(tasks: list[tuple[Path, Path]], parameters: dict, settings: dict, parallel: int) -> list:
+    """Execute the notebooks of one variant, `parallel` at a time, each in a fresh child process.
+
+    Returns the executed notebooks in the variant's order (the merge order). The first failure (in the
+    variant's order among those that failed) is raised as ExecutionFailed once the others are stopped:
+    a stopped child kills its kernel. Any other exit (SIGTERM to the worker) stops every child first.
+    """
+    import multiprocessing as mp
+    import sys
+
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    pending = list(enumerate(tasks))
+    running: dict[int, tuple] = {}  # index -> (process, receiving end)
+    done: dict[int, object] = {}
+    failures: dict[int, tuple] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < parallel and not failures:
+                i, (nb_path, out) = pending.pop(0)
+                receive, send_end = ctx.Pipe(duplex=False)
+                proc = ctx.Process(
+                    target=_execute_child,
+                    args=(nb_path, out, parameters, settings, send_end, os.getpid()),
+                    name=f"notebook-{nb_path.stem}",
+                )
+                proc.start()
+                send_end.close()
+                running[i] = (proc, receive)
+            if failures:
+                pending.clear()
+                break
+            ready = mp.connection.wait([r for _, r in running.values()], timeout=1.0)
+            for i, (proc, receive) in list(running.items()):
+                if receive not in ready:
+                    continue
+                try:
+                    message = receive.recv()
+                except EOFError:  # the child died without a word: killed kernel process, OOM, ...
+                    proc.join()
+                    message = (
+                        "failed",
+                        f"{tasks[i][0].name}: the notebook's process died (exit code {proc.exitcode})",
+                        str(tasks[i][1]),
+                        False,
+                    )
+                proc.join()
+                receive.close()
+                del running[i]
+                if message[0] == "ok":
+                    done[i] = message[1]
+                else:
+                    failures[i] = message[1:]
+    finally:
+        stop_children([proc for proc, _ in running.values()])
+        for _, receive in running.values():
+            receive.close()
+    if failures:
+        summary, notebook, full = failures[min(failures)]
+        exc = execute.ExecutionFailed(Path(notebook), summary)
+        if full:
+            raise exc from OSError(errno.ENOSPC, "No space left on device")
+        raise exc
+    return [done[i] for i in range(len(tasks))]
+
+
+def stop_children(procs: list, grace: float = 5.0) -> None:
+    """SIGTERM notebook processes (each kills its kernel), then SIGKILL any still alive after `grace`."""
+    for proc in procs:
+        if proc.is_alive():
+            proc.terminate()
+    deadline = time.monotonic() + grace
+    for proc in procs:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+
+
 def build(job: Job, staging: Path, timings: dict, send) -> dict:
     """Execute the notebooks and write html/pdf into `staging`; return the result record."""
     variant = job.variant
@@ -154,25 +254,30 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
     for name in ("as_of", "period_end"):
         if name in variant.declared and job.stamp.parameters.get(name):
             params[name] = job.stamp.parameters[name]
-    executed = []
     started = time.monotonic()
-    for i, (nb_path, out) in enumerate(zip(variant.notebooks, outputs, strict=True), 1):
-        send("stage", f"executing {nb_path.name} ({i}/{len(outputs)})")
-        nb_params = {k: v for k, v in params.items() if k in variant.declared}
-        nb_params["figures_dir"] = str(figure_dir)
-        try:
-            executed.append(execute.execute_notebook(nb_path, out, nb_params, job.settings))
-        except execute.ExecutionFailed as exc:
-            timings["execute"] = round(time.monotonic() - started, 2)
-            if disk_full(exc) or "No space left on device" in exc.summary:
-                raise OSError(errno.ENOSPC, "No space left on device") from exc
-            return {
-                "status": "failed",
-                "timings": timings,
-                "error": exc.summary,
-                "failed_notebooks": [str(exc.notebook)],
-                "staging": str(staging),
-            }
+    nb_params = {k: v for k, v in params.items() if k in variant.declared}
+    nb_params["figures_dir"] = str(figure_dir)
+    tasks = list(zip(variant.notebooks, outputs, strict=True))
+    try:
+        if job.parallel > 1 and len(tasks) > 1:
+            send("stage", f"executing {len(tasks)} notebooks, {min(job.parallel, len(tasks))} at a time")
+            executed = execute_in_parallel(tasks, nb_params, job.settings, job.parallel)
+        else:
+            executed = []
+            for i, (nb_path, out) in enumerate(tasks, 1):
+                send("stage", f"executing {nb_path.name} ({i}/{len(outputs)})")
+                executed.append(execute.execute_notebook(nb_path, out, nb_params, job.settings))
+    except execute.ExecutionFailed as exc:
+        timings["execute"] = round(time.monotonic() - started, 2)
+        if disk_full(exc) or "No space left on device" in exc.summary:
+            raise OSError(errno.ENOSPC, "No space left on device") from exc
+        return {
+            "status": "failed",
+            "timings": timings,
+            "error": exc.summary,
+            "failed_notebooks": [str(exc.notebook)],
+            "staging": str(staging),
+        }
     timings["execute"] = round(time.monotonic() - started, 2)
 
     log = lambda line: send("log", line)  # noqa: E731
