@@ -303,6 +303,8 @@ class Build:
                     kind = None
                 if kind == "stage":
                     self.progress.update(name, payload)
+                    if name in running and not payload.startswith("executing"):
+                        running[name][1].parallel = 1  # its notebooks are done: the other slots are free
                 elif kind == "log":
                     self.progress.log(name, payload)
                 elif kind == "staging":
