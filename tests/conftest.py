@@ -18,6 +18,14 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def fixture_data(tmp_path: Path) -> Path:
+    """A private copy of the build tests' small data package (tests/build_fixtures/data), safe to edit."""
+    target = tmp_path / "data"
+    shutil.copytree(Path(__file__).parent / "build_fixtures" / "data", target)
+    return target
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))

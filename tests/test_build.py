@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -48,14 +47,6 @@ def write_variants(path: Path, variants: list[dict], settings: dict | None = Non
 
 def variant(name: str, notebook: Path = OK_NB, **params) -> dict:
     return {"name": name, "title": f"Fixture report {name}", "notebooks": [str(notebook)], "parameters": params}
-
-
-@pytest.fixture
-def fixture_data(tmp_path: Path) -> Path:
-    """A private copy of the fixture data package, safe to edit."""
-    target = tmp_path / "data"
-    shutil.copytree(FIXTURES / "data", target)
-    return target
 
 
 def build(variants_file: Path, reports: Path, *extra: str) -> int:

@@ -1,8 +1,9 @@
 """Command line: `python -m nato_russia.publishing [options]` (what `make reports` runs).
 
 Exit status: 0 all variants built or up to date; 1 a variant failed (the others still
-published), or the disk is full; 2 the variants file, a date or the command line is wrong
-(nothing ran); 3 another build holds the lock; 130/143 stopped by SIGINT/SIGTERM.
+published), or the disk is full; 2 the variants file, a date or the command line is wrong, or
+the Dask scheduler cannot be reached or its workers run other code (nothing ran); 3 another
+build holds the lock; 130/143 stopped by SIGINT/SIGTERM.
 """
 
 from __future__ import annotations
@@ -73,6 +74,26 @@ def parser() -> argparse.ArgumentParser:
         help="the date a blank as_of stands for (default: $NATO_RUSSIA_TODAY, else today's date in UTC); "
         "for tests and back-dated runs",
     )
+    p.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where variants are built: worker processes on this machine (default), or tasks on a Dask "
+        "cluster (needs --scheduler; see the README)",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        default=None,
+        help="the Dask scheduler's address, with --executor dask",
+    )
+    p.add_argument(
+        "--scheduler-timeout",
+        type=float,
+        default=15.0,
+        metavar="S",
+        help="seconds to wait for the scheduler to answer and for a worker to join it (default: %(default)s)",
+    )
     p.add_argument("--wait", action="store_true", help="wait for a running build instead of refusing")
     p.add_argument("--no-live", action="store_true", help="plain log lines even at a terminal")
     return p
@@ -87,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     except params.ParameterError as exc:
         print(f"build: {exc}", file=sys.stderr)
         return 2
+    if args.executor == "dask" and not args.scheduler:
+        print("build: --executor dask needs --scheduler tcp://HOST:PORT", file=sys.stderr)
+        return 2
+    from nato_russia.publishing.cluster import ClusterError
     from nato_russia.publishing.lock import LockHeld
     from nato_russia.publishing.runner import Build, Options
     from nato_russia.publishing.variants import VariantError
@@ -103,10 +128,13 @@ def main(argv: list[str] | None = None) -> int:
         notebook_timeout=args.notebook_timeout,
         live=False if args.no_live else None,
         today=today,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        scheduler_timeout=args.scheduler_timeout,
     )
     try:
         return Build(options).run()
-    except (VariantError, FileNotFoundError) as exc:
+    except (VariantError, FileNotFoundError, ClusterError) as exc:
         print(f"build: {exc}", file=sys.stderr)
         return 2
     except LockHeld as exc:

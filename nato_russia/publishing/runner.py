@@ -54,6 +54,9 @@ class Options:
     notebook_timeout: float | None = None
     live: bool | None = None  # None: live progress only when stdout is a TTY
     today: str | None = None  # YYYY-MM-DD for a blank as_of; None: $NATO_RUSSIA_TODAY, else today in UTC
+    executor: str = "local"  # "local": worker processes here; "dask": tasks on the cluster at `scheduler`
+    scheduler: str | None = None  # the Dask scheduler's address, tcp://HOST:PORT
+    scheduler_timeout: float = 15.0  # seconds for the scheduler to answer and a worker to join
 
 
 class Stop(Exception):
@@ -143,6 +146,14 @@ class Build:
             raise VariantError(str(exc)) from None
         check_dates(variants, self.today, Path(self.o.data_dir) if self.o.data_dir else paths.DATA_DIR)
 
+        # The cluster is checked before anything starts: an unreachable scheduler changes nothing here.
+        self.client = None
+        if self.o.executor == "dask":
+            from nato_russia.publishing import cluster
+
+            if not self.o.scheduler:
+                raise cluster.ClusterError("--executor dask needs --scheduler tcp://HOST:PORT")
+            self.client = cluster.connect(self.o.scheduler, self.o.scheduler_timeout)
         self.progress = Progress([v.name for v in variants], live=self.o.live)
         lock = BuildLock(self.reports_dir, wait=self.o.wait)
         previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -154,6 +165,8 @@ class Build:
             return stop.code
         finally:
             lock.release()
+            if self.client is not None:
+                self.client.close()
             for s, handler in previous.items():
                 signal.signal(s, handler)
 
@@ -229,7 +242,9 @@ class Build:
 
         jobs.sort(key=expected, reverse=True)
         failed = 0
-        if jobs:
+        if jobs and self.client is not None:
+            failed = self._run_jobs_on_cluster(jobs, manifest, data_dir)
+        elif jobs:
             _preload()
             failed = self._run_jobs(jobs, manifest)
         manifest["finished_at"] = publish.now()
@@ -335,6 +350,73 @@ class Build:
                 self.progress.update(name, "interrupted")
                 if staging.get(name):
                     shutil.rmtree(staging[name], ignore_errors=True)
+            publish.remove_stale(self.reports_dir)
+            publish.write_manifest(self.reports_dir, manifest)
+            raise
+        return failed
+
+    def _run_jobs_on_cluster(self, jobs: list, manifest: dict, data_dir: Path) -> int:
+        """Build every job as a task on the Dask cluster; publish each here as its files come back.
+
+        A task that fails, or whose worker dies, fails its variant only. On SIGINT/SIGTERM the tasks
+        are told to stop (their build children kill their kernels), then cancelled.
+        """
+        import uuid
+
+        from distributed import Event
+
+        from nato_russia.publishing import cluster
+        from nato_russia.publishing.worker import disk_full, full_disk_message
+
+        stop_name = f"nato-russia-stop-{uuid.uuid4().hex}"
+        futures = {}
+        for rank, job in enumerate(jobs):  # longest first: a higher priority starts earlier
+            job.parallel = 1
+            future = self.client.submit(
+                cluster.build_remote,
+                cluster.pack(job, data_dir),
+                stop_name,
+                key=f"build-{job.variant.name}-{uuid.uuid4().hex[:8]}",
+                pure=False,
+                priority=len(jobs) - rank,
+            )
+            futures[future] = (job, time.monotonic())
+            self.progress.update(job.variant.name, "sent to the cluster")
+        failed = 0
+        try:
+            while futures:
+                self._check_stop()
+                done = [f for f in futures if f.done()]
+                if not done:
+                    time.sleep(0.25)
+                for future in done:
+                    job, t0 = futures.pop(future)
+                    name = job.variant.name
+                    if future.status == "finished":
+                        payload = future.result()
+                        for line in payload["logs"]:
+                            self.progress.log(name, line)
+                        try:
+                            staging = publish.staging_dir(self.reports_dir, name)
+                            staging.chmod(0o755)
+                            result = cluster.write_outputs(payload, staging, self.reports_dir / name)
+                        except OSError as exc:
+                            shutil.rmtree(staging, ignore_errors=True)
+                            full = disk_full(exc)
+                            error = full_disk_message(self.reports_dir) if full else f"could not write its files: {exc}"
+                            result = {"status": "failed", "error": error, "disk_full": full, "staging": None}
+                    else:
+                        result = {"status": "failed", "staging": None, "error": _task_failure(future)}
+                    failed += self._finish(job, result, manifest, time.monotonic() - t0)
+                self.progress.tick()
+        except Stop:
+            Event(stop_name, client=self.client).set()
+            for _, (job, _) in futures.items():
+                self.progress.update(job.variant.name, "interrupted")
+            deadline = time.monotonic() + cluster.GRACE + 2  # time for the children to clean up
+            while time.monotonic() < deadline and not all(f.done() for f in futures):
+                time.sleep(0.25)
+            self.client.cancel(list(futures), force=True)
             publish.remove_stale(self.reports_dir)
             publish.write_manifest(self.reports_dir, manifest)
             raise
@@ -456,6 +538,18 @@ class Build:
             if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
                 raise
         return code
+
+
+def _task_failure(future) -> str:
+    """One sentence for a task that did not return: its worker died, or it raised."""
+    from distributed.scheduler import KilledWorker
+
+    if future.status == "cancelled":
+        return "its task was cancelled on the cluster"
+    exc = future.exception()
+    if isinstance(exc, KilledWorker):
+        return f"the Dask worker building it died ({exc}): worker, kernel or machine killed?"
+    return f"its task failed on the cluster: {type(exc).__name__}: {exc}"
 
 
 def check_dates(variants: list[Variant], today: str, data_dir: Path) -> None:
