@@ -8,18 +8,22 @@ Measured in one run, on this machine, with the same notebooks and parameters:
   naive route     per variant, one after another: the papermill CLI per notebook, then
                   `jupyter nbconvert --to html --no-input`, then the weasyprint CLI on that HTML
   scale           1, 10, 50 … generated variants of the brief notebook (as_of spread over 2016–2026)
+  scale, Dask     the largest of those sizes again, on a LocalCluster of one single-threaded worker
+                  per core started by the benchmark (its start-up not counted): --executor dask
   peak memory     the largest RSS sum of every process under this one, sampled every ~50 ms
 
 Every figure is measured --runs times (default 3); medians, min and max are printed, checked
 against the targets and written to benchmarks/results/<timestamp>.json and latest.json.
 `--profile` instead breaks one cold build of one variant down into its stages.
 
-Run with `make bench` (ARGS="--quick", ARGS="--scale 1,10,20 --runs 3", ARGS="--compare FILE").
+Run with `make bench` (ARGS="--quick", ARGS="--scale 1,10,20 --runs 3", ARGS="--no-dask",
+ARGS="--compare FILE").
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -323,7 +327,7 @@ def write_scale_variants(n: int, folder: Path) -> Path:
 # ---- one run of every scenario -------------------------------------------------------------------
 
 
-def run_once(run: int, sizes: list[int], samples: dict, notes: dict) -> None:
+def run_once(run: int, sizes: list[int], samples: dict, notes: dict, dask_sizes: list[int]) -> None:
     """Measure every scenario once and append the figures to `samples` (name -> list)."""
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
         tmp = Path(tmp)
@@ -378,6 +382,31 @@ def run_once(run: int, sizes: list[int], samples: dict, notes: dict) -> None:
             add(samples, f"scale_{n}_s", scale.seconds)
             add(samples, f"scale_{n}_peak_mb", scale.peak_mb)
 
+        if dask_sizes:
+            with local_cluster(tmp / "dask-workers") as address:
+                for n in dask_sizes:
+                    step(run, f"scale: {n} variant(s) on a {CORES}-worker Dask LocalCluster")
+                    empty_caches()
+                    command = build_command(tmp / f"dask-{n}", write_scale_variants(n, tmp))
+                    scale = measure([[*command, "--executor", "dask", "--scheduler", address]], ROOT, log)
+                    add(samples, f"dask_{n}_s", scale.seconds)
+                    add(samples, f"dask_{n}_peak_mb", scale.peak_mb)
+                    notes.setdefault(f"dask_{n}_statuses", []).append(statuses(tmp / f"dask-{n}"))
+
+
+@contextlib.contextmanager
+def local_cluster(folder: Path):
+    """A Dask LocalCluster of one single-threaded worker process per core, for the cluster route.
+
+    Its processes are this one's children, so the peak memory counts them.
+    """
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=CORES, threads_per_worker=1, processes=True, dashboard_address=":0", local_directory=str(folder)
+    ) as cluster:
+        yield cluster.scheduler_address
+
 
 def empty_caches() -> None:
     """Delete what only saves time (the loader's record of validated data), so a route starts cold."""
@@ -417,8 +446,8 @@ def target(name: str, measured: float, limit: float, unit: str, detail: str = ""
     }
 
 
-def targets(summary: dict, sizes: list[int]) -> list[dict]:
-    """The four targets, checked against the medians (memory: the worst run)."""
+def targets(summary: dict, sizes: list[int], dask_sizes: list[int] = ()) -> list[dict]:
+    """The targets, checked against the medians (memory: the worst run)."""
     med = {k: v["median"] for k, v in summary.items()}
     found = [
         target(
@@ -449,6 +478,17 @@ def targets(summary: dict, sizes: list[int]) -> list[dict]:
                 f"{med[f'scale_{n}_s'] / n:.2f} s per variant vs one alone {base:.2f} s",
             )
         )
+    for n in (s for s in dask_sizes if base):
+        found.append(
+            target(
+                f"{n} variants on Dask ≤ 1.3 × {n} × one-variant / {CORES}",
+                med[f"dask_{n}_s"],
+                SCALE_SLACK * n * base / CORES,
+                "s",
+                f"{med[f'dask_{n}_s'] / n:.2f} s per variant on a {CORES}-worker LocalCluster, "
+                f"local workers {med.get(f'scale_{n}_s', float('nan')) / n:.2f} s",
+            )
+        )
     found.append(
         target(
             "peak memory, ours cold < 1.5 GB",
@@ -477,9 +517,10 @@ LABELS = {
 def label(key: str) -> str:
     if key.startswith("stage_"):
         return f"ours cold, worker stage {key[6:-2]} (Σ variants)"
-    if key.startswith("scale_"):
+    if key.startswith(("scale_", "dask_")):
         n, kind = key.split("_")[1], "peak memory" if key.endswith("peak_mb") else "wall"
-        return f"scale {n} variant(s), {kind}"
+        where = ", Dask" if key.startswith("dask_") else ""
+        return f"scale {n} variant(s){where}, {kind}"
     return LABELS.get(key, key)
 
 
@@ -495,6 +536,8 @@ def print_report(result: dict) -> None:
     print(f"ours/naive {cold / naive:.3f}    ours/limit {cold / limit:.3f}")
     for n in result["args"]["scale"]:
         print(f"scale {n:>3}: {summary[f'scale_{n}_s']['median'] / n:6.2f} s per variant")
+    for n in result["args"].get("dask_scale", []):
+        print(f"scale {n:>3} on Dask: {summary[f'dask_{n}_s']['median'] / n:6.2f} s per variant")
     notes = result["notes"]
     print(f"no-op statuses: {notes['noop_statuses']}")
     print(f"one row changed ({notes['changed_edit']}): {notes['changed_statuses']}")
@@ -652,6 +695,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="benchmarks/bench_build.py", description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", type=int, default=3, help="times each figure is measured (default: %(default)s)")
     p.add_argument("--scale", default="1,10,50", help="variant counts for the scale figure (default: %(default)s)")
+    p.add_argument("--no-dask", action="store_true", help="leave out the Dask LocalCluster route")
     p.add_argument("--quick", action="store_true", help="a smoke run: --runs 1 --scale 1,4")
     p.add_argument("--compare", type=Path, metavar="FILE", help="print the change against an earlier result JSON")
     p.add_argument("--profile", action="store_true", help="only break one cold build of one variant down")
@@ -669,6 +713,7 @@ def main(argv: list[str] | None = None) -> int:
         (RESULTS_DIR / "profile.json").write_text(json.dumps(breakdown, indent=2) + "\n", encoding="utf-8")
         return 0
     sizes = sorted({int(s) for s in args.scale.split(",") if s.strip()})
+    dask_sizes = [] if args.no_dask else [max(sizes)]
     meta = machine()
     if meta["load_at_start"][0] > 0.5:
         print(f"bench: warning: load average {meta['load_at_start'][0]:.2f}: the figures will be noisy", flush=True)
@@ -676,17 +721,17 @@ def main(argv: list[str] | None = None) -> int:
     notes: dict = {}
     before = source_fingerprint()
     for run in range(1, args.runs + 1):
-        run_once(run, sizes, samples, notes)
+        run_once(run, sizes, samples, notes, dask_sizes)
     notes["sources_changed_during_run"] = source_fingerprint() != before
     if notes["sources_changed_during_run"]:
         print("bench: warning: the package, notebooks or data changed during the benchmark: figures are mixed")
     summary = summarize(samples)
     result = {
         "meta": meta,
-        "args": {"runs": args.runs, "scale": sizes},
+        "args": {"runs": args.runs, "scale": sizes, "dask_scale": dask_sizes},
         "samples": samples,
         "summary": summary,
-        "targets": targets(summary, sizes),
+        "targets": targets(summary, sizes, dask_sizes),
         "notes": notes,
     }
     print_report(result)
