@@ -90,8 +90,13 @@ def connect(address: str, timeout: float):
     return client
 
 
-def pack(job, data_dir: Path) -> dict:
-    """Everything the variant's build reads from the parent's disk, as bytes (the task's argument)."""
+def shared_inputs(data_dir: Path) -> dict:
+    """What every variant's build reads alike (the data), as bytes, read once for all the tasks."""
+    return {"data": read_tree(data_dir), "data_hash": inputs.data_hash(data_dir)}
+
+
+def pack(job) -> dict:
+    """What this variant's build reads from the parent's disk besides the data, as bytes."""
     as_of = job.stamp.as_of if editions.is_date(job.stamp.as_of) else job.stamp.today
     editions_dir = job.reports_dir / job.variant.name / editions.EDITIONS_DIR
     previous = editions.previous_edition(editions_dir, as_of)
@@ -103,8 +108,6 @@ def pack(job, data_dir: Path) -> dict:
     return {
         "job": job,
         "notebooks": [(nb.name, nb.read_bytes()) for nb in job.variant.notebooks],
-        "data": read_tree(data_dir),
-        "data_hash": inputs.data_hash(data_dir),
         "previous_editions": snapshot,
     }
 
@@ -160,7 +163,7 @@ def _previous_snapshot_twin(published: Path, rel: str, data: bytes) -> Path | No
 # ---- the worker's side -------------------------------------------------------------------
 
 
-def build_remote(packed: dict, stop_event: str | None = None) -> dict:
+def build_remote(packed: dict, shared: dict, stop_event: str | None = None) -> dict:
     """The task: build one variant on this Dask worker and send back its files and result.
 
     Runs the same worker code as a local build, in a child process (papermill changes the working
@@ -176,7 +179,7 @@ def build_remote(packed: dict, stop_event: str | None = None) -> dict:
         base = None
     jobdir = Path(tempfile.mkdtemp(prefix="nato-russia-", dir=base))
     try:
-        job_file = _unpack(packed, jobdir)
+        job_file = _unpack(packed, shared, jobdir)
         with open(jobdir / OUTPUT_FILE, "wb") as output:
             child = subprocess.Popen(
                 [sys.executable, "-m", "nato_russia.publishing.cluster", str(job_file)],
@@ -196,7 +199,7 @@ def build_remote(packed: dict, stop_event: str | None = None) -> dict:
         shutil.rmtree(jobdir, ignore_errors=True)
 
 
-def _unpack(packed: dict, jobdir: Path) -> Path:
+def _unpack(packed: dict, shared: dict, jobdir: Path) -> Path:
     """Lay the task's inputs out under `jobdir` and write the job the child runs; return its path."""
     job = packed["job"]
     notebooks = []
@@ -206,9 +209,10 @@ def _unpack(packed: dict, jobdir: Path) -> Path:
         nb.write_bytes(data)
         notebooks.append(nb)
     data_dir = job.data_dir
-    if data_dir is not None or inputs.data_hash(paths.DATA_DIR) != packed["data_hash"]:
+    # The worker's own data/ serves when it is the same data (the notebooks then get no data_dir).
+    if data_dir is not None or inputs.data_hash(paths.DATA_DIR) != shared["data_hash"]:
         local_data = jobdir / "data"
-        _write_tree(local_data, packed["data"])
+        _write_tree(local_data, shared["data"])
         data_dir = str(local_data)
     reports_dir = jobdir / "reports"
     _write_tree(reports_dir / job.variant.name / editions.EDITIONS_DIR, packed["previous_editions"])
