@@ -369,12 +369,16 @@ class Build:
         from nato_russia.publishing.worker import disk_full, full_disk_message
 
         stop_name = f"nato-russia-stop-{uuid.uuid4().hex}"
+        # The data travel with each task rather than scattered once: a scattered copy dies with its
+        # worker, and every task still to run would then fail with it.
+        shared = cluster.shared_inputs(data_dir)
         futures = {}
         for rank, job in enumerate(jobs):  # longest first: a higher priority starts earlier
             job.parallel = 1
             future = self.client.submit(
                 cluster.build_remote,
-                cluster.pack(job, data_dir),
+                cluster.pack(job),
+                shared,
                 stop_name,
                 key=f"build-{job.variant.name}-{uuid.uuid4().hex[:8]}",
                 pure=False,
