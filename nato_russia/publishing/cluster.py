@@ -177,6 +177,13 @@ def build_remote(packed: dict, shared: dict, stop_event: str | None = None) -> d
         base = get_worker().local_directory
     except ValueError:  # run outside a worker (tests, debugging)
         base = None
+    stop = Event(stop_event) if stop_event else None
+    if stop is not None and stop.is_set():  # queued when the build was stopped: do not start
+        return {
+            "result": {"status": "failed", "error": "stopped before it started", "staging": None},
+            "files": {},
+            "logs": [],
+        }
     jobdir = Path(tempfile.mkdtemp(prefix="nato-russia-", dir=base))
     try:
         job_file = _unpack(packed, shared, jobdir)
@@ -187,7 +194,6 @@ def build_remote(packed: dict, shared: dict, stop_event: str | None = None) -> d
                 stderr=subprocess.STDOUT,
                 cwd=jobdir,
             )
-            stop = Event(stop_event) if stop_event else None
             while child.poll() is None:
                 try:
                     child.wait(timeout=0.5)
