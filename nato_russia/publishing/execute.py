@@ -12,6 +12,8 @@ import os
 import signal
 import tempfile
 import time
+import uuid
+from collections.abc import MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -62,11 +64,14 @@ def kill_kernels() -> None:
 
     nbclient shuts its kernel down when a cell raises, but not when a signal or our own
     timeout interrupts its event loop mid-wait; kernels run in their own session
-    (jupyter_client starts them with start_new_session), so their group is their pid.
-    psutil finds them on Linux, macOS and Windows alike.
+    (jupyter_client starts them with start_new_session, the fork server with setsid), so
+    their group is their pid. psutil finds our children on Linux, macOS and Windows alike.
     """
     import psutil
 
+    from nato_russia.publishing import kernels
+
+    kernels.kill_forked_kernels()  # kernels from the fork server are its children, not ours
     for child in psutil.Process().children():
         if hasattr(os, "killpg"):
             with contextlib.suppress(OSError):
@@ -96,18 +101,22 @@ def deadline(seconds: float | None, what: str):
         signal.signal(signal.SIGALRM, previous)
 
 
-def kernel_environment() -> None:
-    """Make the package importable from the kernel, whose working directory is a temp dir."""
+def kernel_environment(env: MutableMapping[str, str] = os.environ) -> None:
+    """Make the package importable from the kernel, whose working directory is a temp dir.
+
+    Sets this process's environment, which kernels inherit, or `env` (the fork server's).
+    """
     root = str(paths.ROOT)
-    current = os.environ.get("PYTHONPATH", "")
+    current = env.get("PYTHONPATH", "")
     if root not in current.split(os.pathsep):
-        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (root, current) if p)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, current) if p)
     # Charts are drawn off-screen; a stray DISPLAY must not make matplotlib try a GUI backend.
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    env.setdefault("MPLBACKEND", "Agg")
 
 
 def _quiet_kernel_manager():
-    """A kernel manager talking to its kernel over Unix sockets rather than TCP on loopback.
+    """A kernel manager talking to its kernel over Unix sockets rather than TCP on loopback,
+    whose kernel comes from the build's fork server when there is one (see kernels.py).
 
     Over TCP every kernel prints "Kernel is running over TCP without encryption" to the log of
     each build; a Unix socket in the notebook's temporary working directory is private to it.
@@ -115,10 +124,21 @@ def _quiet_kernel_manager():
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
+    from nato_russia.publishing import kernels
+
     class IPCKernelManager(AsyncKernelManager):
         @default("transport")
         def _default_transport(self):
             return "ipc"
+
+        async def _async_pre_start_kernel(self, **kw):
+            # jupyter_client picks a provisioner only by entry point; one set here is used as is.
+            if self.provisioner is None and kernels.supported() and os.environ.get(kernels.SERVER_VARIABLE):
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
+                self.provisioner = kernels.ForkedProvisioner(
+                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+                )
+            return await super()._async_pre_start_kernel(**kw)
 
     return IPCKernelManager
 
@@ -148,6 +168,9 @@ def execute_notebook(notebook: Path, output: Path, parameters: dict, settings: d
                     execution_timeout=settings["cell_timeout"],
                     request_save_on_cell_execute=True,
                     kernel_manager_class=_quiet_kernel_manager(),
+                    # Kill the kernel when done or stopped, never ask it to shut down: a shutdown request
+                    # to a busy kernel (SIGTERM, a timeout) races its reply and prints a ZMQ traceback.
+                    shutdown_kernel="immediate",
                 )
         except (PapermillExecutionError, NotebookTimeout) as exc:
             raise ExecutionFailed(output, summarize(exc, notebook.name)) from exc

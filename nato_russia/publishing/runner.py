@@ -68,7 +68,13 @@ class Stop(Exception):
 
 
 def _preload() -> None:
-    """Import the heavy libraries once in the parent, so forked workers start with them loaded."""
+    """Import the heavy libraries once in the parent, so forked workers start with them loaded.
+
+    The kernels' fork server starts first and imports what the notebooks need meanwhile.
+    """
+    from nato_russia.publishing import kernels
+
+    kernels.start_fork_server()
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
     import weasyprint  # noqa: F401
