@@ -145,10 +145,12 @@ def test_a_killed_workers_kernel_dies_with_it(tmp_path):
     """SIGKILL leaves a worker no time to kill its kernel: the fork server does, when the lease drops."""
     kernels.start_fork_server()
     server = kernels._server.pid
-    worker = multiprocessing.get_context("fork").Process(target=_execute_slow, args=(tmp_path / "out.ipynb",))
+    # Spawned, not forked: this test process may have run a notebook already (its event loop and zmq
+    # context would be copied into a fork); the build's own workers are forked from a parent that never has.
+    worker = multiprocessing.get_context("spawn").Process(target=_execute_slow, args=(tmp_path / "out.ipynb",))
+    started = set(children_of(server))  # before the worker starts, or its kernel could be counted as old
     worker.start()
     deadline = time.monotonic() + 30
-    started = set(children_of(server))
     while time.monotonic() < deadline and not (set(children_of(server)) - started):
         time.sleep(0.1)
     kernel = set(children_of(server)) - started
