@@ -448,15 +448,9 @@ class Build:
 
     def _stop_workers(self, procs: list, all_pids: set[int]) -> None:
         """SIGTERM the workers (they kill their kernels and clean up), then SIGKILL stragglers."""
-        for proc in procs:
-            if proc.is_alive():
-                os.kill(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + GRACE
-        for proc in procs:
-            proc.join(max(0.0, deadline - time.monotonic()))
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
+        from nato_russia.publishing.worker import stop_children
+
+        stop_children(procs, GRACE)
         reap_orphan_kernels(all_pids)
 
     def _finish(self, job, result: dict, manifest: dict, seconds: float) -> int:

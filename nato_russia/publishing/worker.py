@@ -229,7 +229,7 @@ def execute_in_parallel(tasks: list[tuple[Path, Path]], parameters: dict, settin
 
 
 def stop_children(procs: list, grace: float = 5.0) -> None:
-    """SIGTERM notebook processes (each kills its kernel), then SIGKILL any still alive after `grace`."""
+    """SIGTERM worker or notebook processes (each kills its kernels), then SIGKILL any alive after `grace`."""
     for proc in procs:
         if proc.is_alive():
             proc.terminate()
