@@ -29,6 +29,18 @@ _INJECTABLE_TYPES = (str, int, float, bool, list, dict, type(None))
 # analyst who re-runs the first cells in JupyterLab has, by then, variables of their own.
 _namespace_checked = False
 
+#: Every output a report shows carries, beside its HTML or Markdown for the screen, this structured form:
+#: what it is (markdown, table, figure, sources) as data, with source ids rather than numbers, so the PDF
+#: typesetter reads data instead of parsing HTML back, and a merged volume can number its sources once.
+BLOCK_MIME = "application/vnd.nato-russia.block+json"
+# A citation inside narrative Markdown, pandoc-style: "[@source_a; @source_b]".
+CITATION = re.compile(r"\[((?:@[a-z0-9_]+)(?:\s*;\s*@[a-z0-9_]+)*)\]")
+
+
+def citation_ids(token_text: str) -> list[str]:
+    """The source ids of one citation token's inside ('@a; @b' -> ['a', 'b'])."""
+    return [part.strip().lstrip("@") for part in token_text.split(";")]
+
 
 class FactCheckError(AssertionError):
     """A number the narrative cites no longer matches the data."""
@@ -47,17 +59,10 @@ class ReportRun:
 
     def cite(self, source_ids) -> str:
         """Links to the numbered entries of the source list, e.g. '[1], [4]' (HTML; PDF keeps them as links)."""
-        numbers = sorted({self._number(source_id) for source_id in source_ids if not pd.isna(source_id)})
-        link = lambda n: f'<a class="cite" href="#{self._anchor(n)}">[{n}]</a>'  # noqa: E731
-        # Runs of three or more read as a range, "[4]–[9]", so a long list stays short; both ends stay links.
-        parts, run = [], []
-        for number in numbers + [None]:
-            if run and (number is None or number != run[-1] + 1):
-                parts.append(f"{link(run[0])}–{link(run[-1])}" if len(run) >= 3 else ", ".join(map(link, run)))
-                run = []
-            if number is not None:
-                run.append(number)
-        return ", ".join(parts)
+        ids = [source_id for source_id in source_ids if not pd.isna(source_id)]
+        for source_id in ids:
+            self._number(source_id)
+        return citation_html(ids, self.source_numbers, self._anchor)
 
     def _number(self, source_id: str) -> int:
         return self.source_numbers.setdefault(source_id, len(self.source_numbers) + 1)
@@ -71,18 +76,25 @@ class ReportRun:
         The PNG is the one format anything reads: the HTML embeds it and the PDF is printed from the HTML.
         (An SVG was written too until nothing was found to read it; drawing it cost a second layout.)
         """
-        from IPython.display import HTML, display
+        from IPython.display import display
 
         stem = f"{self.notebook}-{self.parameters.slug()}-{chart.name}"
         self.parameters.figures_dir.mkdir(parents=True, exist_ok=True)
         png = png_bytes(chart)
         (self.parameters.figures_dir / f"{stem}.png").write_bytes(png)
         caption = html.escape(chart.caption)
+        ordered = _in_list_order(self.data, chart.source_ids)
         if chart.source_ids:
-            caption += f" Sources: {self.cite(_in_list_order(self.data, chart.source_ids))}."
-        display(HTML(figure_html(chart, png, caption)))
-        import matplotlib.pyplot as plt
-
+            caption += f" Sources: {self.cite(ordered)}."
+        block = {
+            "kind": "figure",
+            "name": chart.name,
+            "alt": chart.alt_text,
+            "caption": chart.caption,
+            "source_ids": ordered,
+            "png": base64.b64encode(png).decode("ascii"),
+        }
+        display({"text/html": figure_html(chart, png, caption), BLOCK_MIME: block}, raw=True)
         plt.close(chart.figure)
 
     def show_table(self, table: pd.DataFrame, caption: str) -> None:
@@ -91,23 +103,33 @@ class ReportRun:
         Columns whose names start with "_source" hold source ids (one, or a tuple of several); they are
         printed as one "sources" column of links to the source list. Other "_" columns are not printed.
         """
-        from IPython.display import HTML, display
+        from IPython.display import display
 
         source_columns = [column for column in table.columns if str(column).startswith("_source")]
         shown = table[[column for column in table.columns if not str(column).startswith("_")]].copy()
-        links = None
+        links, row_sources = None, None
         if source_columns:
-            links = [
-                self.cite(_in_list_order(self.data, _ids_in(row)))
-                for row in table[source_columns].itertuples(index=False)
+            row_sources = [
+                _in_list_order(self.data, _ids_in(row)) for row in table[source_columns].itertuples(index=False)
             ]
-        display(HTML(table_html(shown, caption, links)))
+            links = [self.cite(ids) for ids in row_sources]
+        block = {
+            "kind": "table",
+            "caption": caption,
+            "columns": [str(column) for column in shown.columns],
+            "rows": cell_texts(shown),
+            "source_ids": row_sources,
+            "row_ids": [str(value) for value in table["_fact_id"]] if "_fact_id" in table else None,
+        }
+        display({"text/html": table_html(shown, caption, links), BLOCK_MIME: block}, raw=True)
 
     def say(self, markdown: str) -> None:
         """Display narrative whose numbers come from the data (Markdown)."""
-        from IPython.display import Markdown, display
+        from IPython.display import display
 
-        display(Markdown(markdown))
+        # Markdown passes inline HTML through, so a citation reads the same here as in a table.
+        screen = CITATION.sub(lambda match: self.cite(citation_ids(match.group(1))), markdown)
+        display({"text/markdown": screen, BLOCK_MIME: {"kind": "markdown", "markdown": markdown}}, raw=True)
 
     def expect(self, what: str, actual, expected) -> None:
         """Fail the run loudly when a fact the prose cites no longer holds in the data."""
@@ -119,9 +141,11 @@ class ReportRun:
 
     def show_sources(self) -> None:
         """List, numbered as cited, every document the shown charts and tables cite."""
-        from IPython.display import HTML, display
+        from IPython.display import display
 
-        display(HTML(sources_html(self.data, self.source_numbers, self._anchor)))
+        ordered = [source_id for source_id, _ in sorted(self.source_numbers.items(), key=lambda item: item[1])]
+        block = {"kind": "sources", "entries": source_entries(self.data, ordered)}
+        display({"text/html": sources_html(self.data, self.source_numbers, self._anchor), BLOCK_MIME: block}, raw=True)
 
 
 def start_report(namespace: dict, notebook: str) -> ReportRun:
@@ -205,6 +229,59 @@ def table_html(table: pd.DataFrame, caption: str, source_links: list[str] | None
         shown["sources"] = [links or "—" for links in source_links]
     body = shown.to_html(index=False, border=0, classes="data-table", escape=False)
     return f'<figure class="table"><figcaption>{html.escape(caption)}</figcaption>{body}</figure>'
+
+
+def citation_html(source_ids: list[str], numbers: dict[str, int], anchor) -> str:
+    """'[1], [4]–[6]' as links to the source list, wrapped with the ids it cites.
+
+    Runs of three or more numbers read as a range, so a long list stays short. The wrapper keeps every id
+    (a range hides the middle ones), so a merged volume can number its sources once and rewrite each
+    citation from its ids (`publishing.render.renumber_citations`).
+    """
+    ids = list(dict.fromkeys(source_ids))
+    wanted = sorted({numbers[source_id] for source_id in ids})
+    link = lambda n: f'<a class="cite" href="#{anchor(n)}">[{n}]</a>'  # noqa: E731
+    parts, run = [], []
+    for number in wanted + [None]:
+        if run and (number is None or number != run[-1] + 1):
+            parts.append(f"{link(run[0])}–{link(run[-1])}" if len(run) >= 3 else ", ".join(map(link, run)))
+            run = []
+        if number is not None:
+            run.append(number)
+    if not parts:
+        return ""
+    return f'<span class="cites" data-sources="{" ".join(ids)}">{", ".join(parts)}</span>'
+
+
+def cell_texts(table: pd.DataFrame) -> list[list[str]]:
+    """A table's cells as the text a reader sees (dates as '6 Oct 2021', blanks as '—')."""
+    shown = table.copy()
+    for column in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[column]):
+            shown[column] = shown[column].dt.strftime("%-d %b %Y")
+    shown = shown.astype(object).where(shown.notna(), "—")
+    return [[str(value) for value in row] for row in shown.itertuples(index=False)]
+
+
+def source_entries(data: Dataset, source_ids: list[str]) -> list[dict]:
+    """What a source list prints of each document, as data: title, author, publisher, date, address."""
+    sources = data.sources.set_index("source_id")
+    entries = []
+    for source_id in source_ids:
+        row = sources.loc[source_id]
+        entries.append(
+            {
+                "id": source_id,
+                "title": row.title,
+                "author": None if pd.isna(row.author) else row.author,
+                "publisher": row.publisher,
+                "date": analysis.format_long_date(row.published_date, row.published_precision),
+                "url": row.url,
+                "language": row.language,
+                "type": row.source_type,
+            }
+        )
+    return entries
 
 
 def _ids_in(values) -> list[str]:
