@@ -9,8 +9,10 @@ user sees in an editor, the field, the bad value and what was expected; nothing 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +90,9 @@ class Dataset:
     citations: pd.DataFrame
     data_dir: Path
     data_hash: str
+    # The day up to which the editors searched for new events (the descriptor's `reviewed_to`): nothing
+    # after it is known to the record, so no count, chart or sentence may run past it as if it were.
+    reviewed_to: pd.Timestamp = pd.NaT
 
     def entity_id_for(self, name: str) -> str:
         """The entity id for a canonical name or any alias the sources use (case-insensitive)."""
@@ -125,8 +130,9 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
         _remember_validated(data_hash)
     frames = {name: _typed_frame(data_dir, resources[name]) for name in TABLES}
     _check_cross_field_rules(frames, resources)
+    reviewed_to = _review_date(descriptor, descriptor_path, frames["sources"])
     _add_derived_columns(frames)
-    return Dataset(**frames, data_dir=data_dir.resolve(), data_hash=data_hash)
+    return Dataset(**frames, data_dir=data_dir.resolve(), data_hash=data_hash, reviewed_to=reviewed_to)
 
 
 def hash_data(data_dir: str | Path | None = None) -> str:
@@ -167,6 +173,35 @@ def _read_descriptor(path: Path) -> dict:
     if missing:
         raise DataError(path, f"the descriptor describes no table {', '.join(missing)}", field="resources")
     return descriptor
+
+
+def _review_date(descriptor: dict, path: Path, sources: pd.DataFrame) -> pd.Timestamp:
+    """The descriptor's `reviewed_to`: a real date, and no earlier than the newest document the data cite.
+
+    A document published after the review date would mean the editors read past the day they say they
+    searched to; the date must then move, or the document go.
+    """
+    value = descriptor.get("reviewed_to")
+    expected = "the day up to which the record was reviewed for new events, written YYYY-MM-DD"
+    if value is None:
+        raise DataError(path, "the descriptor has no review date", field="reviewed_to", expected=expected)
+    try:
+        reviewed = pd.Timestamp(dt.datetime.strptime(str(value), "%Y-%m-%d"))
+    except ValueError:
+        raise DataError(
+            path, "the review date is not a date", field="reviewed_to", value=value, expected=expected
+        ) from None
+    newest = sources.loc[sources["published_date"].idxmax()] if len(sources) else None
+    if newest is not None and newest["published_date"] > reviewed:
+        raise DataError(
+            path,
+            f"the review date is earlier than the newest source, {newest['source_id']} "
+            f"(published {newest['published_date']:%Y-%m-%d})",
+            field="reviewed_to",
+            value=value,
+            expected=f"a date on or after {newest['published_date']:%Y-%m-%d}",
+        )
+    return reviewed
 
 
 def _check_file_basics(data_dir: Path, resource: dict) -> None:
@@ -362,6 +397,7 @@ def _check_cross_field_rules(frames: dict[str, pd.DataFrame], resources: dict) -
         _check_precision(frames["roles"], date_field, precision_field)
     _check_order(frames["roles"], "start_date", "end_date")
     _check_periods(frames["channel_periods"], frames["events"])
+    _check_id_dates(frames["events"])
     _check_citations(frames)
 
 
@@ -438,6 +474,28 @@ def _check_periods(periods: pd.DataFrame, events: pd.DataFrame) -> None:
                     expected="an event on or after the previous period's end",
                 )
             previous = row
+
+
+# An event id starts with the date it is filed under: ev_2021_10_18_…, ev_2021_10_… or ev_2021_….
+_ID_DATE = re.compile(r"^ev_(\d{4})(?:_(\d{2})(?=_))?(?:_(\d{2})(?=_))?")
+
+
+def _check_id_dates(events: pd.DataFrame) -> None:
+    """An event id's date part agrees with the row's date, as far as the id gives it (a typo otherwise)."""
+    for line, event_id, date in zip(events.index, events["event_id"], events["event_date"]):
+        match = _ID_DATE.match(event_id)
+        if not match:
+            continue
+        parts = [int(part) for part in match.groups() if part]
+        if parts != [date.year, date.month, date.day][: len(parts)]:
+            raise DataError(
+                events.attrs["file"],
+                "the id's date part disagrees with the event's date",
+                line=line,
+                field="event_id",
+                value=event_id,
+                expected=f"an id starting ev_{date:%Y_%m_%d} (or ev_{date:%Y_%m}, ev_{date:%Y}) for {date:%Y-%m-%d}",
+            )
 
 
 def _check_citations(frames: dict[str, pd.DataFrame]) -> None:
