@@ -16,12 +16,17 @@ from nato_russia.data import Dataset, with_citations
 RUSSIA_MISSION = "russia_mission_to_nato"
 # The DW explainer the report starts from; its own figures are kept in the data as its claims.
 ARTICLE_SOURCE = "dw_sheyko_2021"
+# Dated contacts that took place: a meeting, a call, a letter handed over. Only these set "the last contact"
+# and start a count of days; a statement that a channel exists or is used is a `channel_report`.
 CONTACT_CATEGORIES = ("meeting", "contact")
+REPORT_CATEGORIES = ("channel_report",)
+# Rows that record a plan, not something that happened: never counted as done, shown as what to watch.
+PLANNED_CATEGORIES = ("scheduled",)
 # Channels that carry talks, so that "days since the last contact" means something on them; missions,
 # offices and practical cooperation are presences and programmes, not lines of contact.
 CONTACT_KINDS = ("forum", "political_line", "military_line", "hotline", "deconfliction_line")
-# Channels recorded for context that are not NATO's: kept out of every count of NATO–Russia channels.
-OUTSIDE_NATO_KINDS = ("deconfliction_line",)
+# An edition built this many days past the record's review date says so on its first page.
+STALE_REVIEW_DAYS = 30
 # How long a date of each precision may stand for: the span drawn on a chart.
 PRECISION_SPANS = {
     "day": pd.DateOffset(days=1),
@@ -67,12 +72,55 @@ def as_of_view(data: Dataset, as_of: dt.date) -> Dataset:
 
 
 def done_events(data: Dataset) -> pd.DataFrame:
-    """The events that had happened by the as-of date (announced ones that take effect later left out)."""
-    return data.events[~data.events["is_pending"]]
+    """The events that had happened by the as-of date (announced ones that take effect later, and plans, left out)."""
+    events = data.events
+    return events[~events["is_pending"] & ~events["category"].isin(PLANNED_CATEGORIES)]
+
+
+def counted_to(data: Dataset, as_of: dt.date) -> dt.date:
+    """The last day a count may run to: the as-of date, or the record's review date if that is earlier.
+
+    The editors searched for new events only up to the review date; past it, silence in the data is
+    not silence in the world, so "days since" stops there.
+    """
+    reviewed = data.reviewed_to
+    return as_of if pd.isna(reviewed) else min(as_of, reviewed.date())
+
+
+def review_gap(data: Dataset, as_of: dt.date) -> int:
+    """Days from the record's review date to the as-of date (0 when the review reaches the as-of date)."""
+    return (as_of - counted_to(data, as_of)).days
+
+
+def review_is_stale(data: Dataset, as_of: dt.date) -> bool:
+    """Whether an edition as of `as_of` is built more than STALE_REVIEW_DAYS past the record's review."""
+    return review_gap(data, as_of) > STALE_REVIEW_DAYS
+
+
+def watch_list(data: Dataset, as_of: dt.date) -> pd.DataFrame:
+    """What a reader should watch, as known on `as_of`: plans and announced changes after the last reviewed day.
+
+    Scheduled events (a summit, a treaty's deadline) dated after the day counts stop at, and decisions
+    announced by the as-of date that take effect later, soonest first.
+    """
+    after = pd.Timestamp(counted_to(data, as_of))
+    events = data.events
+    planned = events["category"].isin(PLANNED_CATEGORIES) & (events["event_date"] > after)
+    announced = events["is_pending"] & ~events["category"].isin(PLANNED_CATEGORIES)
+    chosen = events[planned | announced]
+    return chosen.sort_values(["event_date", "event_id"])
+
+
+# A season is stored as its first day; its name by that month (the northern hemisphere's seasons).
+SEASONS = {12: "winter", 3: "spring", 6: "summer", 9: "autumn"}
+
+
+def _season(date: pd.Timestamp) -> str:
+    return SEASONS.get(date.month, f"the three months from {date:%B}")
 
 
 def format_date(date: pd.Timestamp, precision: str) -> str:
-    """A date written only as precisely as it is known: '6 Oct 2021', 'Apr 2015', '1998'."""
+    """A date written only as precisely as it is known: '6 Oct 2021', 'Apr 2015', 'autumn 2021', '1998'."""
     if pd.isna(date):
         return "—"
     if precision == "year":
@@ -80,7 +128,7 @@ def format_date(date: pd.Timestamp, precision: str) -> str:
     if precision == "month":
         return f"{date:%b %Y}"
     if precision == "season":
-        return f"season of {date:%b %Y}"
+        return f"{_season(date)} {date:%Y}"
     return f"{date.day} {date:%b %Y}"
 
 
@@ -90,8 +138,10 @@ def format_long_date(date: pd.Timestamp, precision: str) -> str:
         return "an unknown date"
     if precision == "year":
         return f"{date:%Y}"
-    if precision in ("month", "season"):
+    if precision == "month":
         return f"{date:%B %Y}"
+    if precision == "season":
+        return f"the {_season(date)} of {date:%Y}"
     return f"{date.day} {date:%B %Y}"
 
 
@@ -170,7 +220,7 @@ def mission_suspension(data: Dataset, channel_id: str = "russia_mission"):
         return None
     events = data.events.set_index("event_id")
     event = events.loc[suspended.sort_values("start_date")["start_event_id"].iloc[0]]
-    return next(pd.DataFrame([event]).itertuples())
+    return next(pd.DataFrame([event]).rename_axis("event_id").reset_index().itertuples())
 
 
 def expulsions(data: Dataset, body_id: str = RUSSIA_MISSION) -> pd.DataFrame:
@@ -210,16 +260,18 @@ def founding_year(data: Dataset, channel_id: str) -> int | None:
 
 
 def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
-    """Each channel's status on `as_of`, since when, any change announced for later, and its last contact.
+    """Each channel's status on `as_of`, since when, any change announced for later, its last contact and report.
 
     `data` should already be cut to `as_of` (`as_of_view`). A change announced by then but taking effect
     later (a closure from the first of next month) is reported beside the status, not as the status.
-    The last contact counts only meetings and contacts graded at least M, so an unconfirmed claim never
-    sets "days of silence". Silence counts days from that contact to the as-of date; for a contact known
-    only to the month or year it counts from the end of that span, so the figure is a minimum
-    (`silence_is_minimum`).
+    The last contact counts only dated meetings and contacts graded at least M, so neither an unconfirmed
+    claim nor an interview saying a channel is used sets "days without a contact"; the latest such report
+    is given apart (`last_report…`). Days are counted from the contact to the as-of date or, if earlier,
+    the record's review date (`counted_to`), never past what the editors searched; for a contact known
+    only to the month or year they count from the end of that span, so the figure is a minimum.
     """
     cutoff = pd.Timestamp(as_of)
+    count_end = pd.Timestamp(counted_to(data, as_of))
     periods = data.channel_periods
     current = periods[(periods["start_date"] <= cutoff) & (periods["end_date"].isna() | (periods["end_date"] > cutoff))]
     # If the end of an earlier period was reported only later, the latest period to start is the current one.
@@ -227,22 +279,23 @@ def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     upcoming = periods[periods["start_date"] > cutoff].sort_values("start_date").groupby("channel_id").head(1)
     upcoming = upcoming.set_index("channel_id")
     events = data.events.set_index("event_id")
-    contacts = verified_contacts(data)
-    last_contact = (
-        contacts.sort_values("event_date").groupby("channel_id", observed=True).tail(1).set_index("channel_id")
-    )
+    last_contact = _latest_per_channel(verified_contacts(data))
+    last_report = _latest_per_channel(use_reports(data))
     rows = []
     for channel in data.channels.sort_values("display_order").itertuples():
         status = current.loc[channel.channel_id] if channel.channel_id in current.index else None
         change = upcoming.loc[channel.channel_id] if channel.channel_id in upcoming.index else None
         contact = last_contact.loc[channel.channel_id] if channel.channel_id in last_contact.index else None
+        report = last_report.loc[channel.channel_id] if channel.channel_id in last_report.index else None
         start_event = None if status is None else events.loc[status["start_event_id"]]
         change_event = None if change is None else events.loc[change["start_event_id"]]
         rows.append(
             {
                 "channel_id": channel.channel_id,
                 "channel": channel.channel_name,
+                "is_nato_channel": bool(channel.is_nato_channel),
                 "status": "not yet open" if status is None else status["status"],
+                "status_note": None if status is None or pd.isna(status["status_note"]) else status["status_note"],
                 "since": pd.NaT if status is None else status["start_date"],
                 "since_precision": None if status is None else status["start_precision"],
                 "status_confidence": None if status is None else status["confidence"],
@@ -257,11 +310,17 @@ def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "last_contact_title": None if contact is None else contact["title"],
                 "last_contact_confidence": None if contact is None else contact["confidence"],
                 "last_contact_source_ids": () if contact is None else contact["source_ids"],
+                "last_report": pd.NaT if report is None else report["event_date"],
+                "last_report_precision": None if report is None else report["date_precision"],
+                "last_report_title": None if report is None else report["title"],
+                "last_report_confidence": None if report is None else report["confidence"],
+                "last_report_source_ids": () if report is None else report["source_ids"],
                 # A closed channel is not silent, it is gone: no count of days for it.
                 "days_silent": None
                 if contact is None or status is None or status["status"] == "closed"
-                else _days_since(contact, cutoff),
+                else _days_since(contact, count_end),
                 "silence_is_minimum": contact is not None and contact["date_precision"] != "day",
+                "counted_to": count_end,
             }
         )
     table = pd.DataFrame(rows)
@@ -269,12 +328,37 @@ def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     return table
 
 
+def _latest_per_channel(events: pd.DataFrame) -> pd.DataFrame:
+    """The latest of the given events on each channel, indexed by channel (a year-only date sorts at its end)."""
+    ends = [date_span(date, precision)[1] for date, precision in zip(events["event_date"], events["date_precision"])]
+    ordered = events.assign(_end=ends).sort_values(["_end", "event_date"])
+    return ordered.groupby("channel_id", observed=True).tail(1).set_index("channel_id")
+
+
+def status_words(row) -> str:
+    """A channel's status as every report words it: 'suspended (as …)', then any change announced for later.
+
+    The one wording of a status, used by tables, charts and sentences alike. The note after the status says
+    whose account it rests on where no official text establishes it.
+    """
+    words = str(row.status)
+    note = getattr(row, "status_note", None)
+    if isinstance(note, str) and note:
+        words += f" ({note})"
+    if row.announced_status is not None and not pd.isna(row.announced_status):
+        words += (
+            f"; to be {row.announced_status} from {format_date(row.announced_from, row.announced_from_precision)}"
+            f" (announced {format_date(row.announced_on, 'day')})"
+        )
+    return words
+
+
 # Grades good enough to date a contact: an unconfirmed claim never sets "the most recent contact".
 VERIFIED_GRADES = ("H", "M")
 
 
 def verified_contacts(data: Dataset) -> pd.DataFrame:
-    """Meetings and contacts that had happened by the as-of date, on a line of contact, graded at least M."""
+    """Dated meetings and contacts that had happened by the as-of date, on a line of contact, graded at least M."""
     events = done_events(data)
     lines = data.channels.loc[data.channels["channel_kind"].isin(CONTACT_KINDS), "channel_id"]
     return events[
@@ -284,10 +368,26 @@ def verified_contacts(data: Dataset) -> pd.DataFrame:
     ]
 
 
+def use_reports(data: Dataset) -> pd.DataFrame:
+    """Statements graded at least M that a channel exists or is in use, with no dated contact behind them."""
+    events = done_events(data)
+    return events[
+        events["category"].isin(REPORT_CATEGORIES)
+        & events["channel_id"].notna()
+        & events["confidence"].isin(VERIFIED_GRADES)
+    ]
+
+
 def nato_russia_channels(status: pd.DataFrame, data: Dataset) -> pd.DataFrame:
     """The rows of a channel-status table that are NATO–Russia channels recorded by the as-of date."""
-    outside = set(data.channels.loc[data.channels["channel_kind"].isin(OUTSIDE_NATO_KINDS), "channel_id"])
-    return status[(status["status"] != "not yet open") & ~status["channel_id"].isin(outside)]
+    nato = set(data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"])
+    return status[(status["status"] != "not yet open") & status["channel_id"].isin(nato)]
+
+
+def other_channels(status: pd.DataFrame, data: Dataset) -> pd.DataFrame:
+    """The rows for channels recorded for context that are not NATO's (US–Russia lines), once they exist."""
+    nato = set(data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"])
+    return status[(status["status"] != "not yet open") & ~status["channel_id"].isin(nato)]
 
 
 def _days_since(event: pd.Series, cutoff: pd.Timestamp) -> int:
@@ -296,15 +396,9 @@ def _days_since(event: pd.Series, cutoff: pd.Timestamp) -> int:
     return int((cutoff - last_possible_day).days)
 
 
-def latest_reports_on(data: Dataset, channel_ids: list[str]) -> pd.DataFrame:
-    """The latest statement graded at least M about each of the given channels (none where there is none)."""
-    events = done_events(data)
-    statements = events[
-        events["channel_id"].isin(channel_ids)
-        & (events["category"] == "statement")
-        & events["confidence"].isin(VERIFIED_GRADES)
-    ]
-    return statements.sort_values("event_date").groupby("channel_id", observed=True).tail(1)
+# From this year the record holds every NATO–Russia Council meeting; before it, only summits and the meetings
+# around the 2008–09 suspension, while the Council met routinely.
+NRC_FULLY_COUNTED_FROM = 2014
 
 
 def nrc_meetings(data: Dataset) -> pd.DataFrame:
@@ -345,10 +439,20 @@ def nrc_meetings_per_year(data: Dataset, first_year: int, last_year: int) -> pd.
     return pd.Series([int(counts.get(year, 0)) for year in years], index=pd.Index(years, name="year"), name="meetings")
 
 
-def milestones(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """The key events of the history chart within the window, numbered in date order."""
+def milestones(data: Dataset, start: dt.date, end: dt.date, turning_points: bool = False) -> pd.DataFrame:
+    """The key events of the history chart within the window, numbered in date order.
+
+    With `turning_points`, only the milestones that opened, suspended or closed a NATO–Russia channel, and
+    the wars: the few events a reader's brief marks (the full list belongs to the analysis).
+    """
     events = events_between(data, start, end)
-    marked = events[events["is_milestone"]].reset_index(drop=True)
+    marked = events[events["is_milestone"]]
+    if turning_points:
+        nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"]
+        periods = data.channel_periods[data.channel_periods["channel_id"].isin(nato)]
+        bounds = set(periods["start_event_id"]) | set(periods["end_event_id"].dropna())
+        marked = marked[marked["event_id"].isin(bounds) | (marked["category"] == "conflict")]
+    marked = marked.reset_index(drop=True)
     return marked.assign(number=range(1, len(marked) + 1))
 
 
@@ -466,9 +570,9 @@ def staffing_table(data: Dataset) -> pd.DataFrame:
     )
 
 
-def milestone_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
+def milestone_table(data: Dataset, start: dt.date, end: dt.date, turning_points: bool = False) -> pd.DataFrame:
     """The numbered key events of the history chart."""
-    marks = milestones(data, start, end)
+    marks = milestones(data, start, end, turning_points)
     return pd.DataFrame(
         {
             "no.": marks["number"],
@@ -480,46 +584,79 @@ def milestone_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame
     )
 
 
-def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
-    """Each channel recorded by the as-of date, for readers: status, since, last contact, silence, grades.
+# The brief's table of channels keeps those open, those with a change announced, and those whose status
+# changed within this many years; older closures and suspensions are named in one line beside it.
+RECENT_YEARS = 6
 
-    A change announced but not yet in force reads "open; to be suspended from 1 Nov 2021 (announced
-    18 Oct 2021)", and a status that rests on a report graded below H reads "closed (reported)".
+
+def _graded(text: str, grade) -> str:
+    """A label with its grade in brackets when below H: 'Envoy: contacts go on [M]'."""
+    return text if grade == "H" or grade is None or pd.isna(grade) else f"{text} [{grade}]"
+
+
+def recent_channels(status: pd.DataFrame, as_of: dt.date, years: int = RECENT_YEARS) -> pd.Series:
+    """Which rows of a channel-status table a reader's brief lists in full (open, changing, or changed lately)."""
+    recent = status["since"] >= pd.Timestamp(as_of) - pd.DateOffset(years=years)
+    return (status["status"] == "open") | status["announced_status"].notna() | recent.fillna(False)
+
+
+def status_table(data: Dataset, as_of: dt.date, recent_only: bool = False) -> pd.DataFrame:
+    """Each NATO–Russia channel recorded by the as-of date: status, since, last dated contact, days, last report.
+
+    The status reads as every report words it (`status_words`). "Days since" runs from the last dated
+    contact to the as-of date or the record's review date, whichever is earlier (the column says which).
+    `recent_only` keeps the channels `recent_channels` picks, for the brief.
     """
     status = nato_russia_channels(channel_status(data, as_of), data).reset_index(drop=True)
+    if recent_only:
+        status = status[recent_channels(status, as_of)].reset_index(drop=True)
+    count_end = counted_to(data, as_of)
     return pd.DataFrame(
         {
             "channel": status["channel"],
-            "status": [_status_words(row) for row in status.itertuples()],
+            "status": [status_words(row) for row in status.itertuples()],
             "since": [format_date(d, p) for d, p in zip(status["since"], status["since_precision"])],
-            "last known contact": [
-                "—" if pd.isna(d) else f"{t} ({format_date(d, p)})"
-                for d, p, t in zip(
-                    status["last_contact"], status["last_contact_precision"], status["last_contact_title"]
+            "grade": status["status_confidence"].astype(object).fillna("—"),
+            "last dated contact": [
+                "—" if pd.isna(d) else f"{_graded(t, g)} ({format_date(d, p)})"
+                for d, p, t, g in zip(
+                    status["last_contact"],
+                    status["last_contact_precision"],
+                    status["last_contact_title"],
+                    status["last_contact_confidence"],
                 )
             ],
-            "days silent": [
+            f"days since, to {format_date(pd.Timestamp(count_end), 'day')}": [
                 "—" if pd.isna(days) else f"{'at least ' if minimum else ''}{days:,}"
                 for days, minimum in zip(status["days_silent"], status["silence_is_minimum"])
             ],
-            "grade of status": status["status_confidence"].astype(object).fillna("—"),
-            "grade of contact": status["last_contact_confidence"].astype(object).fillna("—"),
+            "last reported in use": [
+                "—" if pd.isna(d) else f"{format_date(d, p)} [{g}]" if g != "H" else format_date(d, p)
+                for d, p, g in zip(
+                    status["last_report"], status["last_report_precision"], status["last_report_confidence"]
+                )
+            ],
+            "_row_id": status["channel_id"],
             # Hidden from the printed table (too narrow for ids) but listed among the report's sources.
             "_source_of_status": status["status_source_ids"],
             "_source_of_change": status["announced_source_ids"],
             "_source_of_contact": status["last_contact_source_ids"],
+            "_source_of_report": status["last_report_source_ids"],
         }
     )
 
 
-def _status_words(row) -> str:
-    words = row.status if row.status_confidence == "H" else f"{row.status} (reported)"
-    if row.announced_status is not None and not pd.isna(row.announced_status):
-        words += (
-            f"; to be {row.announced_status} from {format_date(row.announced_from, row.announced_from_precision)}"
-            f" (announced {format_date(row.announced_on, 'day')})"
-        )
-    return words
+def older_channels_line(data: Dataset, as_of: dt.date) -> str | None:
+    """One sentence naming the channels the brief's table leaves out: closed or suspended long before."""
+    status = nato_russia_channels(channel_status(data, as_of), data)
+    older = status[~recent_channels(status, as_of)]
+    if older.empty:
+        return None
+    parts = [
+        f"{row.channel} ({row.status} since {format_long_date(row.since, row.since_precision)})"
+        for row in older.itertuples()
+    ]
+    return f"Closed or suspended earlier, and not listed: {join_and(parts)}."
 
 
 def event_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:

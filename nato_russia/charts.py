@@ -11,6 +11,7 @@ claims only the DW article makes are drawn hollow and labelled as the article's.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -87,15 +88,41 @@ class Chart:
     source_ids: set[str]
 
 
+# Official texts first, then wire services, newspapers, analysis and reference works.
+SOURCE_TYPE_ORDER = ("official", "wire", "news", "analysis", "reference")
+
+
 def source_publishers(data: Dataset, source_ids: set[str]) -> list[str]:
-    """The publishers behind a set of source ids, sorted, each once."""
-    return sorted(set(data.sources[data.sources["source_id"].isin(source_ids)]["publisher"]))
+    """The publishers behind a set of source ids, each once: official texts first, then wires, then the rest.
+
+    A copy read on another site counts as its original's ("Associated Press (via Topix)" is the AP).
+    """
+    sources = data.sources[data.sources["source_id"].isin(source_ids)]
+    ranked: dict[str, tuple] = {}
+    for publisher, kind in zip(sources["publisher"], sources["source_type"]):
+        name = re.sub(r"\s*\((?:via|read on|as republished)[^)]*\)\s*$", "", str(publisher)).strip()
+        rank = SOURCE_TYPE_ORDER.index(kind) if kind in SOURCE_TYPE_ORDER else len(SOURCE_TYPE_ORDER)
+        count = ranked.get(name, (rank, 0))[1] + 1
+        ranked[name] = (min(rank, ranked.get(name, (rank, 0))[0]), count)
+    return sorted(ranked, key=lambda name: (ranked[name][0], -ranked[name][1], name))
+
+
+def footer_dates(data: Dataset, parameters: ReportParameters) -> str:
+    """'As of 3 Dec 2026; record reviewed to 1 Jul 2026': what every chart's footer says of how current it is.
+
+    An edition dated before the review (as known then) says so instead, without naming the later date.
+    """
+    text = f"As of {parameters.as_of:%-d %b %Y}"
+    reviewed = analysis.counted_to(data, parameters.as_of)
+    if reviewed < parameters.as_of:
+        return f"{text}; record reviewed to {reviewed:%-d %b %Y}."
+    return f"{text}, as known that day."
 
 
 def _source_line(figure: plt.Figure, data: Dataset, source_ids: set[str], parameters: ReportParameters) -> None:
     publishers = source_publishers(data, source_ids)
     shown = ", ".join(publishers[:4]) + (f" and {len(publishers) - 4} more" if len(publishers) > 4 else "")
-    line = f"Source: {shown}; compiled in the NATO–Russia dataset. Data as of {parameters.as_of:%-d %b %Y}."
+    line = f"Sources: {shown}; compiled in the NATO–Russia dataset. {footer_dates(data, parameters)}"
     figure.text(
         0.01,
         -0.01,
@@ -326,9 +353,14 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
 # --- 2. thirty years of cooperation and suspension -------------------------------------------------
 
 
-def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
-    """One lane per channel: open, suspended or closed over time, with numbered milestones above."""
+def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: bool = False) -> Chart:
+    """One lane per channel: open, suspended or closed over time, with numbered milestones above.
+
+    `turning_points` marks only the milestones that opened, suspended or closed a channel, and the wars
+    (the brief); otherwise every milestone (the analysis).
+    """
     start, end = parameters.period_start, parameters.shown_end
+    reviewed = pd.Timestamp(analysis.counted_to(data, end))
     # One lane for each NATO–Russia channel recorded by the end shown, the counted channels of every table and
     # sentence; one closed before the window opens still gets its lane, as a thin rule.
     recorded = analysis.nato_russia_channels(analysis.channel_status(data, end), data)
@@ -390,12 +422,20 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
         if row.channel_id in lanes:
             lane = lanes[row.channel_id]
             axis.plot([row.event_date] * 2, [lane - 0.3, lane + 0.3], color="white", linewidth=0.9, zorder=3)
+    # An attempt to reach the other side that went unanswered is a cross on its lane.
+    failed = analysis.done_events(data)
+    failed = failed[(failed["category"] == "failed_contact") & failed["channel_id"].isin(lanes)]
+    for row in failed[failed["event_date"].between(pd.Timestamp(start), end_ts)].itertuples():
+        axis.scatter([row.event_date], [lanes[row.channel_id]], marker="x", s=28, color=INK, linewidth=1.3, zorder=4)
+    # Past the record's review date nothing is known: that stretch is shaded, not drawn as a status.
+    if reviewed < end_ts:
+        axis.axvspan(reviewed, end_ts, facecolor="white", edgecolor="#BBBBBB", hatch="....", linewidth=0, zorder=2.5)
     axis.set_yticks(list(lanes.values()), list(shown_channels["channel_name"]))
     axis.invert_yaxis()
     axis.tick_params(axis="y", length=0)
     axis.spines["left"].set_visible(False)
     _date_axis(axis, start, end)
-    marks = analysis.milestones(data, start, end)
+    marks = analysis.milestones(data, start, end, turning_points)
     for row in marks.itertuples():
         axis.axvline(row.event_date, color="#666666", linewidth=0.5, linestyle=":", zorder=0)
     # Milestones closer than 1/40 of the window share one label ("14–18"), so no number hides another.
@@ -425,6 +465,10 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
     legend.append(Patch(facecolor=WAR, label="key event: war"))
     legend.append(Patch(facecolor=ENLARGEMENT, label="key event: enlargement"))
     legend.append(Patch(facecolor=INK, label="other key events"))
+    if len(failed):
+        legend.append(Line2D([], [], marker="x", linestyle="", color=INK, label="unanswered attempt to reach Russia"))
+    if reviewed < end_ts:
+        legend.append(Patch(facecolor="white", edgecolor="#BBBBBB", hatch="....", label="after the record's review"))
     key.legend(handles=legend, loc="center", ncol=3, fontsize=8, frameon=False)
     open_now = int((recorded["status"] == "open").sum())
     # Changes announced by the as-of date but not yet in force are noted at the lane's right end.
@@ -442,21 +486,23 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters) -> Chart:
                 color=INK,
                 bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor=STATUS_COLOURS[row.announced_status]),
             )
-    _title(axis, f"{open_now} of the {len(recorded)} NATO–Russia channels recorded so far open on {end:%-d %b %Y}")
+    verb = "is" if open_now == 1 else "are"
+    _title(axis, f"Of {len(recorded)} channels between NATO and Russia, {open_now} {verb} open on {reviewed:%-d %b %Y}")
     bounds = set(periods["start_event_id"]) | set(periods["end_event_id"].dropna())
     source_ids = analysis.sources_of(data.events[data.events["event_id"].isin(bounds)], marks)
     _source_line(figure, data, source_ids, parameters)
     alt = (
         f"Swimlane chart of {len(lanes)} NATO–Russia channels from {start.year} to {end.year}, showing when each "
-        f"was open, suspended or closed; {open_now} of the {len(recorded)} channels recorded by then are open on "
-        f"{end:%-d %B %Y}."
+        f"was open, suspended or closed; {open_now} of the {len(recorded)} are open on {reviewed:%-d %B %Y}."
     )
     caption = (
-        "Channels of cooperation and contact, by status; white ticks are meetings and contacts on a channel. "
+        "Channels of cooperation and contact, by status; white ticks are dated meetings and contacts on a channel. "
         "Numbered markers point to the key events listed in the table below. "
         "A hatched start means the date is known only to the month or year; fainter bars rest on "
         "weaker evidence."
     )
+    if reviewed < end_ts:
+        caption += f" The dotted stretch after {reviewed:%-d %B %Y}, the day the record was reviewed to, is unknown."
     return Chart(figure, "swimlanes", alt, caption, source_ids)
 
 
@@ -470,35 +516,82 @@ def _milestone_colour(group: list) -> str:
     return INK
 
 
-def plot_nrc_meetings(
-    data: Dataset, parameters: ReportParameters, first_year: int = 2016, last_year: int = 2022
-) -> Chart:
-    """Bar chart of NATO–Russia Council meetings per year, zeros labelled."""
-    last_year = min(last_year, parameters.shown_end.year)
-    counts = analysis.nrc_meetings_per_year(data, first_year, last_year)
-    figure, axis = plt.subplots(figsize=(WIDTH_IN, 2.8), layout="constrained")
-    bars = axis.bar(counts.index, counts.values, color=MEETINGS, width=0.65)
-    axis.bar_label(bars, labels=[str(value) for value in counts.values], padding=2, fontsize=8)
-    axis.set_xticks(list(counts.index))
+def plot_nrc_meetings(data: Dataset, parameters: ReportParameters, first_year: int | None = None) -> Chart:
+    """NATO–Russia Council meetings per year, from the Council's creation (or the period's start) on.
+
+    Before 2014 the Council met routinely (ambassadors at least monthly, ministers twice a year), and the
+    record holds only its summits and the meetings around the 2008–09 suspension; those years are drawn
+    as a band, not as counts that would read as a quiet decade. From 2014 every meeting is counted.
+    """
+    founded = analysis.founding_year(data, "nrc") or 2002
+    first_year = max(first_year or founded, parameters.period_start.year, founded)
+    last_year = min(analysis.counted_to(data, parameters.shown_end).year, parameters.shown_end.year)
+    counted_from = max(first_year, analysis.NRC_FULLY_COUNTED_FROM)
+    counts = analysis.nrc_meetings_per_year(data, counted_from, last_year) if last_year >= counted_from else None
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 2.9), layout="constrained")
+    top = max(int(counts.max()) if counts is not None and len(counts) else 1, 1)
+    if first_year < counted_from:
+        axis.axvspan(first_year - 0.45, counted_from - 0.55, facecolor=SKY, alpha=0.18, edgecolor="none")
+        axis.text(
+            (first_year + counted_from - 1) / 2,
+            top * 0.62,
+            "met routinely: ambassadors at least monthly,\nministers twice a year (meetings not counted)",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color=INK,
+        )
+        hold = data.channel_periods[
+            (data.channel_periods["channel_id"] == "nrc") & (data.channel_periods["status"] == "suspended")
+        ]
+        for period in hold.itertuples():
+            if period.start_date.year < counted_from:
+                left = period.start_date.year + (period.start_date.dayofyear - 1) / 365.25 - 0.5
+                right = period.end_date.year + (period.end_date.dayofyear - 1) / 365.25 - 0.5
+                axis.axvspan(left, right, facecolor=ORANGE, alpha=0.5, edgecolor="none")
+                axis.text((left + right) / 2, top * 1.12, "on hold", ha="center", fontsize=8, color=INK)
+    if counts is not None:
+        bars = axis.bar(counts.index, counts.values, color=MEETINGS, width=0.65)
+        axis.bar_label(bars, labels=[str(value) for value in counts.values], padding=2, fontsize=8)
+    years = list(range(first_year, last_year + 1))
+    step = 1 if len(years) <= 12 else 2
+    axis.set_xticks(years[::step] if years[-1] in years[::step] else years[::step] + [years[-1]])
+    axis.tick_params(axis="x", labelsize=8)
+    axis.set_xlim(first_year - 0.6, last_year + 0.6)
     axis.set_yticks([])
     axis.spines["left"].set_visible(False)
-    axis.set_ylim(0, max(counts.max(), 1) * 1.3)
-    peak_years = [str(year) for year, value in counts.items() if value == counts.max()]
-    quiet = [str(year) for year, value in counts.items() if value == 0]
-    title = f"NATO–Russia Council meetings: {counts.sum()} from {first_year} to {last_year}"
-    if quiet:
-        title += f", none in {analysis.join_and(quiet)}"
+    axis.set_ylim(0, top * 1.3)
+    quiet = [str(year) for year, value in counts.items() if value == 0] if counts is not None else []
+    if counts is not None:
+        title = f"NATO–Russia Council: {counts.sum()} meetings from {counted_from} to {last_year}"
+        last_meeting = analysis.nrc_meetings(data)["event_date"].max()
+        if not pd.isna(last_meeting) and last_meeting.year < last_year:
+            title += f", none after {last_meeting:%B %Y}"
+        elif quiet:
+            title += f", none in {analysis.join_and(quiet)}"
+    else:
+        title = f"NATO–Russia Council meetings from {first_year} to {last_year}"
     _title(axis, title)
     meetings = analysis.nrc_meetings(data)
-    source_ids = analysis.sources_of(meetings[meetings["event_date"].dt.year.between(first_year, last_year)])
+    shown = meetings[meetings["event_date"].dt.year.between(counted_from, last_year)]
+    background = data.events[data.events["event_id"] == "ev_2002_05_28_nrc_created"]
+    source_ids = analysis.sources_of(shown)
+    if first_year < counted_from:
+        source_ids |= {sid for sid in analysis.sources_of(background) if sid.startswith("sputnik_2019_07_05")}
     _source_line(figure, data, source_ids, parameters)
-    alt = (
-        "Bar chart of NATO–Russia Council meetings per year: "
-        + ", ".join(f"{year} {value}" for year, value in counts.items())
-        + "."
-    )
-    busiest = analysis.join_and(peak_years)
-    caption = f"Meetings of the NATO–Russia Council per year, {first_year}–{last_year} (most in {busiest})."
+    alt = "Bar chart of NATO–Russia Council meetings per year"
+    if counts is not None:
+        alt += ": " + ", ".join(f"{year} {value}" for year, value in counts.items())
+    if first_year < counted_from:
+        alt += f"; before {counted_from} the Council met routinely and those meetings are not counted"
+    alt += "."
+    caption = f"Meetings of the NATO–Russia Council per year from {counted_from}, when every meeting is in the record"
+    if first_year < counted_from:
+        caption += (
+            f"; from its creation in {first_year} to {counted_from - 1} it met routinely, at least monthly at "
+            "ambassador level (the orange band marks the 2008–09 hold)"
+        )
+    caption += "."
     return Chart(figure, "nrc-meetings", alt, caption, source_ids)
 
 
@@ -506,51 +599,68 @@ def plot_nrc_meetings(
 
 
 def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
-    """Horizontal bars: days since the last known contact on each channel, coloured by status."""
+    """Horizontal bars: days since the last dated contact on each channel, to the as-of or review date.
+
+    A dot marks where one side last said the channel was kept or used, with no dated contact behind it:
+    the gap between bar and dot is what the record does not show.
+    """
     as_of = parameters.as_of
+    count_end = analysis.counted_to(data, as_of)
     status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
     status = status[status["days_silent"].notna()].iloc[::-1]
-    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.1 + 0.42 * max(len(status), 1)), layout="constrained")
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.3 + 0.46 * max(len(status), 1)), layout="constrained")
+    end = pd.Timestamp(count_end)
+    reported = False
     for lane, row in enumerate(status.itertuples()):
         colour = STATUS_COLOURS.get(row.status, GREY)
         alpha = CONFIDENCE_ALPHA[row.last_contact_confidence]
         axis.barh(lane, row.days_silent, color=colour, alpha=alpha, height=0.6)
         when = analysis.format_date(row.last_contact, row.last_contact_precision)
-        note = " (the article's claim)" if row.last_contact_confidence == "unverified" else ""
         days = f"{'at least ' if row.silence_is_minimum else ''}{row.days_silent:,} days"
-        label = axis.text(row.days_silent, lane, f"  {days}\n  since {when}{note}", va="center", fontsize=8.5)
+        text = f"  {days}\n  since {when}"
+        if not pd.isna(row.last_report) and row.last_report > row.last_contact:
+            reported = True
+            back = (end - row.last_report).days
+            axis.scatter([back], [lane], marker="o", s=26, color="white", edgecolor=INK, linewidth=1.1, zorder=4)
+            text += f"; reported in use {analysis.format_date(row.last_report, row.last_report_precision)}"
+        label = axis.text(row.days_silent, lane, text, va="center", fontsize=8.5)
         # Labels sit in the room set aside by the x limits; left in the layout, they would squeeze the bars.
         label.set_in_layout(False)
     axis.set_yticks(range(len(status)), [f"{row.channel}\n({row.status})" for row in status.itertuples()])
     axis.tick_params(axis="y", length=0)
     axis.spines["left"].set_visible(False)
     longest = int(status["days_silent"].max()) if len(status) else 1
-    axis.set_xlim(0, longest * 1.9)
-    axis.set_xlabel(f"days without a known meeting or contact, to {as_of:%-d %b %Y}")
+    axis.set_xlim(0, longest * 2.1)
+    axis.set_xlabel(f"days without a dated meeting, call or letter, to {count_end:%-d %b %Y}")
     axis.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-    quietest = status.iloc[0] if len(status) else None
-    title = "Days since the last known contact on each channel"
-    if quietest is not None:
+    title = "Days since the last dated contact on each channel"
+    if len(status):
         freshest = status.sort_values("days_silent").iloc[0]
         prefix = "at least " if freshest["silence_is_minimum"] else ""
         title = (
-            f"The most recent known contact, on the {freshest['channel']}, "
-            f"is {prefix}{freshest['days_silent']:,} days old"
+            f"The last dated contact on any channel, on the {freshest['channel']}, "
+            f"came {prefix}{freshest['days_silent']:,} days before {count_end:%-d %b %Y}"
         )
     _title(axis, title)
-    contacts = data.events[data.events["category"].isin(analysis.CONTACT_CATEGORIES)]
-    source_ids = analysis.sources_of(contacts)
+    source_ids = set()
+    for ids in list(status["last_contact_source_ids"]) + list(status["last_report_source_ids"]):
+        source_ids.update(ids)
     _source_line(figure, data, source_ids, parameters)
     alt = (
-        "Bar chart of days since the last known contact per channel: "
+        f"Bar chart of days since the last dated contact per channel, to {count_end:%-d %B %Y}: "
         + "; ".join(f"{row.channel} {row.days_silent} days" for row in status.iloc[::-1].itertuples())
         + "."
     )
     caption = (
-        "Silence on each channel: days from the last known meeting or contact to the as-of date. Bar colour is "
-        "the channel's status (blue open, orange suspended, grey closed); fainter bars rest on weaker evidence. "
-        "Channels with no recorded contact are left out; the table lists them."
+        f"Silence on each channel: days from the last dated meeting, call or letter to {count_end:%-d %B %Y}"
+        + (", the day the record was reviewed to" if count_end < as_of else "")
+        + ". Bar colour is the channel's status (blue open, orange suspended); fainter bars rest on weaker evidence."
     )
+    if reported:
+        caption += (
+            " A hollow dot marks the last time one side said the channel was kept or used, with no dated contact."
+        )
+    caption += " Channels with no dated contact are left out; the table lists them."
     return Chart(figure, "channel-silence", alt, caption, source_ids)
 
 
@@ -562,10 +672,11 @@ TIMELINE_COLOURS = {
     "suspension": (ORANGE, "suspension"),
     "closure": (GREY, "closure"),
     "conflict": (WAR, "war"),
+    "incident": (VERMILION, "incident"),
     "enlargement": (ENLARGEMENT, "enlargement"),
 }
 # Marker shapes by kind, so the kinds stay apart in greyscale too.
-TIMELINE_MARKERS = {"suspension": "D", "closure": "s", "conflict": "X", "enlargement": "^"}
+TIMELINE_MARKERS = {"suspension": "D", "closure": "s", "conflict": "X", "incident": "v", "enlargement": "^"}
 
 
 def _span_words(start: dt.date, end: dt.date) -> tuple[str, str]:
@@ -579,8 +690,11 @@ TIMELINE_MAX_EVENTS = 16
 
 
 def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -> Chart:
-    """A vertical timeline from `start` to the end shown, labelled directly: every event, or the key ones."""
-    end = parameters.shown_end
+    """A vertical timeline from `start` to the end shown, labelled directly: every event, or the key ones.
+
+    It ends at the record's review date when that comes before the end shown: nothing later is known.
+    """
+    end = analysis.counted_to(data, parameters.shown_end)
     recorded = analysis.events_between(data, start, end).reset_index(drop=True)
     events = recorded
     if len(recorded) > TIMELINE_MAX_EVENTS:

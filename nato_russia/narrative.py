@@ -1,18 +1,27 @@
 """Sentences of findings, written from the data, so the text can never drift from the numbers.
 
-Each function returns Markdown for one passage of a report and reads every figure it states
-from the dataset (already cut to the as-of date), so a report as of 19 October 2021 says what
-was known then and the full report says what is known now.
+Each function returns Markdown for one passage of a report and reads every figure it states from the
+dataset (already cut to the as-of date), so a report as of 19 October 2021 says what was known then and
+the latest report says what is known now. Sentences cite their documents with `[@source_id]` tokens,
+which the report turns into numbered links to its source list. No count runs past the record's review
+date (`analysis.counted_to`), and a claim that rests on one side's account is worded as that side's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 
 from nato_russia import analysis
 from nato_russia.data import Dataset
+
+# Citations in running text name at most this many documents, official texts first: enough to check the
+# sentence; every document a fact rests on is still listed in the tables and the source list.
+CITED_PER_SENTENCE = 3
+# A citation token in narrative Markdown, pandoc-style: " [@source_a; @source_b]".
+CITATION = re.compile(r"\s?\[((?:@[a-z0-9_]+)(?:\s*;\s*@[a-z0-9_]+)*)\]")
 
 
 def _when(row) -> str:
@@ -22,6 +31,27 @@ def _when(row) -> str:
 def _day(date: dt.date | pd.Timestamp) -> str:
     """A day as running text writes it: '19 October 2021'."""
     return f"{date.day} {date:%B %Y}"
+
+
+_NUMBER_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    11: "eleven",
+    12: "twelve",
+}
+
+
+def number_word(count: int) -> str:
+    """Small numbers as words, as house style writes them in prose: 'two', 'ten', '14'."""
+    return _NUMBER_WORDS.get(count, f"{count:,}")
 
 
 def describe_days(days: int) -> str:
@@ -35,23 +65,9 @@ def describe_days(days: int) -> str:
     else:
         return text
     whole = round(amount)
-    words = {
-        1: "one",
-        2: "two",
-        3: "three",
-        4: "four",
-        5: "five",
-        6: "six",
-        7: "seven",
-        8: "eight",
-        9: "nine",
-        10: "ten",
-        11: "eleven",
-        12: "twelve",
-    }
 
     def count(n: int) -> str:
-        return f"{words.get(n, str(n))} {unit}{'' if n == 1 else 's'}"
+        return f"{number_word(n)} {unit}{'' if n == 1 else 's'}"
 
     if abs(amount - whole) < 0.03 * max(whole, 1):
         return f"{text} (about {count(whole)})"
@@ -61,123 +77,480 @@ def describe_days(days: int) -> str:
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+    return f"{number_word(count)} {word}" if count == 1 else f"{number_word(count)} {word}s"
+
+
+def cite(data: Dataset, source_ids) -> str:
+    """A citation token for running text: the best few documents, official texts first ('[@a; @b]')."""
+    order = {kind: rank for rank, kind in enumerate(("official", "wire", "news", "analysis", "reference"))}
+    sources = data.sources.set_index("source_id")
+    known = [source_id for source_id in dict.fromkeys(source_ids) if source_id in sources.index]
+    ranked = sorted(known, key=lambda source_id: order.get(sources.at[source_id, "source_type"], 9))
+    chosen = ranked[:CITED_PER_SENTENCE]
+    return f" [{'; '.join('@' + source_id for source_id in chosen)}]" if chosen else ""
+
+
+# First words of names and titles that are common words, lower-cased inside a sentence; anything else
+# (Brussels, NATO, Russia's, Secretary General) is a proper name and keeps its capital.
+_COMMON_FIRST_WORDS = {"Emergency", "Practical", "Military-to-military", "End", "Last", "High-level", "First", "Next"}
+# Names that carry their own determiner ("Russia's mission", "NATO's cut") take no "the".
+_OWN_DETERMINER = ("Russia's", "NATO's")
+
+
+def _lower_first(text: str) -> str:
+    """A name or title as it reads inside a sentence: 'emergency contact via ambassador', 'Brussels–Moscow hotline'."""
+    first = text.split(" ", 1)[0]
+    return text[:1].lower() + text[1:] if first in _COMMON_FIRST_WORDS else text
+
+
+def _the(text: str) -> str:
+    """A name with its article inside a sentence: 'the Brussels–Moscow hotline', "Russia's mission to NATO"."""
+    return text if text.startswith(_OWN_DETERMINER) else "the " + _lower_first(text)
+
+
+def speaker(data: Dataset, event_id: str) -> str | None:
+    """Who a statement is from, as a sentence names them: "Russia's ambassador to Belgium, Denis Gonchar"."""
+    links = data.event_entities[
+        (data.event_entities["event_id"] == event_id) & (data.event_entities["participant_role"] == "actor")
+    ]
+    entities = data.entities.set_index("entity_id")
+    for entity_id in links["entity_id"]:
+        if entity_id not in entities.index:
+            continue
+        entity = entities.loc[entity_id]
+        if entity["entity_type"] == "person":
+            roles = data.roles[data.roles["entity_id"] == entity_id]
+            if len(roles):
+                role = roles.sort_values("start_date", na_position="first")["role_title"].iloc[-1]
+                return f"{role}, {entity['canonical_name']}"
+            return str(entity["canonical_name"])
+    for entity_id in links["entity_id"]:
+        if entity_id in entities.index and entities.at[entity_id, "entity_type"] in ("organisation", "office", "body"):
+            name = str(entities.at[entity_id, "canonical_name"])
+            return "Russia's foreign ministry" if name == "Russian Ministry of Foreign Affairs" else name
+    return None
+
+
+# --- page one: the lede, the key figures and how current the record is ------------------------------
+
+
+def review_note(data: Dataset, as_of: dt.date) -> str:
+    """How current the record is, said once on page one; a visible notice when the review lags the edition."""
+    count_end = analysis.counted_to(data, as_of)
+    if count_end >= as_of:
+        return (
+            f"This edition is as of {_day(as_of)} and says only what was known that day; "
+            "its counts of days run to that day."
+        )
+    gap = analysis.review_gap(data, as_of)
+    text = (
+        f"**The record was reviewed for new events up to {_day(count_end)}.** Counts of days stop there, "
+        f"and nothing after that day is known to this edition of {_day(as_of)}."
+    )
+    if analysis.review_is_stale(data, as_of):
+        text += (
+            f" **Notice:** the review is {describe_days(gap)} older than this edition, so events since "
+            f"{_day(count_end)} may be missing."
+        )
+    return text
+
+
+def _the_break(data: Dataset) -> str | None:
+    """What broke and when: Russia's suspension of its mission, and NATO's decision it answered."""
+    suspension = analysis.mission_suspension(data)
+    if suspension is None:
+        return None
+    events = data.events.set_index("event_id")
+    expelled = analysis.expulsions(data)
+    cause = None
+    if len(expelled):
+        latest = expelled.sort_values("effective_date").iloc[-1]
+        decision = events.loc[latest["event_id"]]
+        cause = (latest, decision)
+    # NATO's own presences (its offices and missions in Moscow) whose closure began the same day.
+    nato_presences = data.channels[
+        data.channels["channel_kind"].isin(["mission", "office"]) & (data.channels["channel_id"] != "russia_mission")
+    ]
+    same_day = data.channel_periods[
+        (data.channel_periods["start_date"] == suspension.event_date)
+        & data.channel_periods["channel_id"].isin(nato_presences["channel_id"])
+    ]
+    moscow = f"NATO's {number_word(len(same_day))} Moscow offices" if len(same_day) > 1 else "NATO's Moscow office"
+    sources = list(suspension.source_ids)
+    if suspension.is_pending:
+        effect = _when(suspension)
+        if suspension.event_date.year == suspension.known_date.year:
+            effect = effect.rsplit(" ", 1)[0]
+        text = (
+            f"Russia said on {_day(suspension.known_date)} it would suspend its mission to NATO from {effect} "
+            f"and shut {moscow}"
+        )
+    else:
+        text = f"Russia suspended its mission to NATO on {_when(suspension)}, and {moscow} closed with it"
+    if cause is not None:
+        latest, decision = cause
+        when = analysis.format_long_date(decision["event_date"], decision["date_precision"])
+        if decision["event_date"].year == suspension.event_date.year:
+            when = when.rsplit(" ", 1)[0]  # the year is the suspension's
+        text += f", after NATO expelled {number_word(int(latest['staff_expelled']))} of its staff on {when}"
+        if isinstance(decision["reason"], str) and decision["reason"]:
+            text += f" ({decision['reason']})"
+        sources += list(decision["source_ids"])
+    return text + "." + cite(data, sources)
+
+
+def _what_is_left(data: Dataset, as_of: dt.date) -> str:
+    """What is left, in one sentence: the open NATO–Russia channels and the last dated contact on any channel."""
+    count_end = analysis.counted_to(data, as_of)
+    status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
+    open_rows = status[status["status"] == "open"]
+    announced = open_rows[open_rows["announced_status"].notna()]
+    verb = "is" if len(open_rows) == 1 else "are"
+    text = (
+        f"{number_word(len(open_rows)).capitalize()} of the {number_word(len(status))} channels between NATO and "
+        f"Russia {verb} open on {_day(count_end)}"
+    )
+    if len(announced):
+        text += f", {number_word(len(announced))} of them due to close or be suspended"
+    elif 0 < len(open_rows) <= 3:
+        text += ", " + analysis.join_and([_the(name) for name in open_rows["channel"]])
+    sources: list[str] = []
+    for row in open_rows.itertuples():
+        sources += list(row.status_source_ids)
+    contacts = status[status["last_contact"].notna() & (status["status"] != "closed")].sort_values("last_contact")
+    if len(contacts) and contacts.iloc[-1]["days_silent"] >= 30:
+        latest = contacts.iloc[-1]
+        when = analysis.format_long_date(latest["last_contact"], latest["last_contact_precision"])
+        text += f"; the last dated contact on any of them came on {when}"
+        sources += list(latest["last_contact_source_ids"])
+    return text + "." + cite(data, sources)
+
+
+def _last_reported_in_use(data: Dataset, as_of: dt.date) -> str | None:
+    """The latest statement that a channel is kept or used, when it is newer than the last dated contact."""
+    status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
+    contacts = status[status["last_contact"].notna() & (status["status"] != "closed")]
+    reports = status[status["last_report"].notna()].sort_values("last_report")
+    if reports.empty or (len(contacts) and reports["last_report"].max() <= contacts["last_contact"].max()):
+        return None
+    latest = reports.iloc[-1]
+    event = analysis.use_reports(data)
+    event = event[(event["channel_id"] == latest["channel_id"]) & (event["event_date"] == latest["last_report"])]
+    who = speaker(data, event["event_id"].iloc[0]) if len(event) else None
+    when = analysis.format_long_date(latest["last_report"], latest["last_report_precision"])
+    return (
+        f"Since then only statements say a channel is kept or used, the latest on {when} "
+        f"{'from ' + who if who else 'from one side'}, with no date of a contact."
+        + cite(data, latest["last_report_source_ids"])
+    )
+
+
+def latest_change(data: Dataset, as_of: dt.date) -> pd.Series | None:
+    """The latest period on record to begin by the day counts stop at, on any channel (NATO's or not)."""
+    count_end = pd.Timestamp(analysis.counted_to(data, as_of))
+    periods = data.channel_periods[data.channel_periods["start_date"] <= count_end]
+    if periods.empty:
+        return None
+    return periods.sort_values(["start_date", "period_id"]).iloc[-1]
+
+
+_CHANGE_VERBS = {"open": "opened", "suspended": "was suspended", "closed": "closed"}
+
+
+def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
+    """What changed most recently: the latest change of status on any channel, worded with its basis."""
+    period = latest_change(data, as_of)
+    if period is None:
+        return None
+    channels = data.channels.set_index("channel_id")
+    channel = channels.loc[period["channel_id"]]
+    earlier = data.channel_periods[
+        (data.channel_periods["channel_id"] == period["channel_id"])
+        & (data.channel_periods["start_date"] < period["start_date"])
+    ]
+    verb = "reopened" if period["status"] == "open" and len(earlier) else _CHANGE_VERBS[str(period["status"])]
+    name = _lower_first(str(channel["channel_name"]))
+    if not bool(channel["is_nato_channel"]):
+        name += ", a US channel rather than NATO's,"
+    when = analysis.format_long_date(period["start_date"], period["start_precision"])
+    text = f"The latest change on record came on {when}, when {_the(name)} {verb}"
+    note = period["status_note"]
+    if isinstance(note, str) and note and not note.startswith(("agreed on", "from ")):
+        text += f" ({note})"
+    events = data.events.set_index("event_id")
+    start = events.loc[period["start_event_id"]]
+    if not bool(channel["is_nato_channel"]) and "military" in str(channel["channel_kind"]):
+        nato_line = analysis.channel_status(data, as_of).set_index("channel_id")
+        if "military_line" in nato_line.index:
+            text += f"; NATO's own military line is {nato_line.at['military_line', 'status']}"
+    return text + "." + cite(data, start["source_ids"])
+
+
+def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
+    """Why it matters: incidents on allied territory with no dated NATO–Russia contact about them."""
+    count_end = pd.Timestamp(analysis.counted_to(data, as_of))
+    events = analysis.done_events(data)
+    incidents = events[(events["category"] == "incident") & (events["event_date"] <= count_end)]
+    suspension = analysis.mission_suspension(data)
+    if suspension is not None:
+        incidents = incidents[incidents["event_date"] > suspension.event_date]
+    if incidents.empty:
+        status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
+        open_rows = status[status["status"] == "open"]
+        staying = open_rows[open_rows["announced_status"].isna()]
+        if len(staying) < len(open_rows):
+            return (
+                f"Once those changes take effect, {number_word(len(staying))} channels will be left to manage a "
+                "crisis, with no Russian mission at NATO and no NATO office in Moscow to carry messages."
+            )
+        return None
+    latest = incidents.sort_values("event_date").iloc[-1]
+    contacts = analysis.verified_contacts(data)
+    nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"]
+    since = contacts[contacts["channel_id"].isin(nato) & (contacts["event_date"] >= incidents["event_date"].min())]
+    first = incidents["event_date"].min()
+    text = (
+        f"It matters when incidents strike allied territory: {number_word(len(incidents))} are on record since "
+        f"{first:%B %Y}, the latest on {_day(latest['event_date'])}"
+    )
+    if since.empty:
+        text += ", and the record holds no dated NATO–Russia contact about any of them"
+    return text + "." + cite(data, latest["source_ids"])
+
+
+def _to_watch(data: Dataset, as_of: dt.date) -> str | None:
+    """What to watch: plans and announced changes after the last day the record covers."""
+    upcoming = analysis.watch_list(data, as_of).head(4)
+    if upcoming.empty:
+        return None
+    status = analysis.channel_status(data, as_of)
+    announced = status[status["announced_status"].notna()]
+    items, sources = [], []
+    for when, changes in announced.groupby("announced_from", sort=True):
+        names = analysis.join_and([_the(name) for name in changes["channel"]])
+        items.append(f"the closure or suspension of {names} on {_day(when)}")
+        sources += [i for ids in changes["announced_source_ids"] for i in ids]
+    for row in upcoming[upcoming["category"].isin(analysis.PLANNED_CATEGORIES)].itertuples():
+        when = analysis.format_long_date(row.event_date, row.date_precision)
+        item = f"{_the(row.title)} ({when}"
+        if row.event_date.date() <= as_of:
+            item += ", after the record's review date"
+        items.append(item + ")")
+        sources += list(row.source_ids)
+    if not items:
+        return None
+    joined = "; ".join(items[:-1]) + "; and " + items[-1] if len(items) > 2 else " and ".join(items)
+    return f"To watch: {joined}." + cite(data, sources)
+
+
+def lede(data: Dataset, parameters) -> str:
+    """Page one's opening paragraph: what broke, what is left, what changed last, why it matters, what to watch."""
+    as_of = parameters.as_of
+    sentences = [
+        _the_break(data),
+        _what_is_left(data, as_of),
+        _what_changed(data, as_of),
+        _why_it_matters(data, as_of),
+        _to_watch(data, as_of),
+    ]
+    return " ".join(sentence for sentence in sentences if sentence)
+
+
+def headline(data: Dataset, parameters) -> str:
+    """The brief's headline, for the front page: its lede's first sentence, without citations."""
+    first = _the_break(data) or _what_is_left(data, parameters.as_of)
+    return CITATION.sub("", first).split(". ")[0].strip().rstrip(".") + "."
+
+
+def key_figures(data: Dataset, parameters) -> pd.DataFrame:
+    """The headline numbers of page one, each with what it counts, to when, and its documents."""
+    as_of = parameters.as_of
+    count_end = analysis.counted_to(data, as_of)
+    status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
+    open_rows = status[status["status"] == "open"]
+    rows = [
+        {
+            "figure": "NATO–Russia channels open",
+            "value": f"{len(open_rows)} of {len(status)}",
+            "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
+            "_source_ids": tuple(i for ids in open_rows["status_source_ids"] for i in ids),
+        }
+    ]
+    contacts = status[status["last_contact"].notna() & (status["status"] != "closed")].sort_values("last_contact")
+    if len(contacts):
+        latest = contacts.iloc[-1]
+        rows.append(
+            {
+                "figure": "Days since the last dated contact on an open or suspended channel",
+                "value": f"{'at least ' if latest['silence_is_minimum'] else ''}{int(latest['days_silent']):,}",
+                "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
+                "_source_ids": latest["last_contact_source_ids"],
+            }
+        )
+    steps = analysis.staffing_steps(data)
+    caps = steps[steps["measure"] == "staff_cap"]
+    if len(caps):
+        cap = caps.iloc[-1]
+        value = f"{cap['staff_count']}" + (" (announced)" if cap["is_pending"] else "")
+        suspension = analysis.mission_suspension(data)
+        if suspension is not None and not suspension.is_pending:
+            value += f"; mission suspended {analysis.format_date(suspension.event_date, suspension.date_precision)}"
+        rows.append(
+            {
+                "figure": "Cap on the staff of Russia's mission to NATO",
+                "value": value,
+                "as of": analysis.format_date(cap["effective_date"], cap["date_precision"]),
+                "_source_ids": cap["source_ids"],
+            }
+        )
+    meetings = analysis.nrc_meetings(data)
+    restart = meetings[meetings["event_date"].dt.year >= 2016]
+    if len(restart):
+        last = restart.sort_values("event_date").iloc[-1]
+        rows.append(
+            {
+                "figure": "NATO–Russia Council meetings since its 2016 restart",
+                "value": f"{len(restart)}; the last on {analysis.format_date(last['event_date'], 'day')}",
+                "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
+                "_source_ids": tuple(i for ids in restart["source_ids"] for i in ids),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def lede_checks(data: Dataset, parameters) -> dict[str, object]:
+    """What the notebook asserts of page one: counts that agree and no date past the day counts stop at."""
+    as_of = parameters.as_of
+    count_end = analysis.counted_to(data, as_of)
+    status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
+    return {
+        "open channels counted by the lede": int((status["status"] == "open").sum()),
+        "open channels in the table": int((analysis.status_table(data, as_of)["status"].str.startswith("open")).sum()),
+        "latest contact after the day counts stop": bool((status["last_contact"] > pd.Timestamp(count_end)).any()),
+        "count end after the as-of date": count_end > as_of,
+    }
+
+
+# --- the passages of the brief ----------------------------------------------------------------------
 
 
 def staffing_findings(data: Dataset) -> str:
-    """How Russia's mission to NATO shrank, decision by decision, and what was announced but not yet done."""
+    """How Russia's mission to NATO shrank, decision by decision, why, and what was announced but not yet done."""
     steps = analysis.staffing_steps(data)
     if steps.empty:
         return "No figure for the size of Russia's mission to NATO is known by the as-of date."
     cuts = analysis.expulsions(data).set_index("event_id")
-    sentences = []
+    events = data.events.set_index("event_id")
+    dated: list[tuple[pd.Timestamp, str]] = []
     first = steps.iloc[0]
     if first.measure == "staff_in_post":
         when = analysis.format_long_date(first.effective_date, first.date_precision)
         about = "about " if first.is_approximate else ""
-        sentences.append(
-            f"{'On' if first.date_precision == 'day' else 'In'} {when}, when NATO capped partner delegations, "
-            "Russia's mission had "
-            f"{about}{first.staff_count} people in post."
+        dated.append(
+            (
+                first.effective_date,
+                f"When NATO first capped it, on {when}, Russia's mission had {about}{first.staff_count} people in post."
+                + cite(data, first.source_ids),
+            )
+        )
+    for event_id, cut in cuts[~cuts.index.isin(steps["event_id"])].iterrows():
+        if event_id not in events.index:
+            continue
+        event = events.loc[event_id]
+        when = analysis.format_long_date(event["event_date"], event["date_precision"])
+        reason = f"; {event['reason']}" if isinstance(event["reason"], str) and event["reason"] else ""
+        count = number_word(int(cut["staff_expelled"]))
+        dated.append(
+            (
+                event["event_date"],
+                f"On {when} NATO expelled {count} of the mission's diplomats{reason}."
+                + cite(data, event["source_ids"]),
+            )
         )
     for row in steps[steps["measure"] == "staff_cap"].itertuples():
         when = analysis.format_long_date(row.effective_date, row.date_precision)
         decided = analysis.format_long_date(row.decided_date, row.decided_precision)
-        if row.is_pending:
-            sentence = f"NATO decided on {decided} to cut the cap to {row.staff_count}, taking effect from {when}"
-        else:
-            sentence = f"From {when} the cap was {row.staff_count}"
-        parts = [] if decided == when or row.is_pending else [f"decided {decided}"]
+        event = events.loc[row.event_id]
+        actions = []
         if row.event_id in cuts.index:
             cut = cuts.loc[row.event_id]
             if cut["staff_expelled"]:
-                parts.append(f"{cut['staff_expelled']} accreditations withdrawn")
+                actions.append(f"withdrew {number_word(int(cut['staff_expelled']))} accreditations")
             if cut["accreditations_refused"]:
-                parts.append(f"{cut['accreditations_refused']} pending ones refused")
+                actions.append(f"refused {number_word(int(cut['accreditations_refused']))} pending ones")
             if cut["posts_abolished"]:
-                parts.append(f"{_plural(int(cut['posts_abolished']), 'vacant post')} abolished")
-        if parts:
-            decided_part = [parts.pop(0)] if parts[0].startswith("decided") else []
-            sentence += " (" + "; ".join(decided_part + ([", ".join(parts)] if parts else [])) + ")"
-        sentences.append(sentence + ".")
-    cap = analysis.current_cap(data)
+                actions.append(f"abolished {_plural(int(cut['posts_abolished']), 'vacant post')}")
+        cap = f"cut the cap to {row.staff_count}" if len(dated) > 1 or actions else f"set a cap of {row.staff_count}"
+        if row.is_pending:
+            cap = "decided to " + cap
+        if not pd.isna(row.phase_in_months):
+            cap += f", phased in over {number_word(int(row.phase_in_months))} months"
+        if decided != when:
+            cap += f" from {when}"
+        actions.append(cap)
+        sentence = f"On {decided} NATO {analysis.join_and(actions)}"
+        if isinstance(event["reason"], str) and event["reason"]:
+            sentence += f"; {event['reason']}"
+        dated.append((row.decided_date, sentence + "." + cite(data, row.source_ids)))
     suspension = analysis.mission_suspension(data)
-    if cap is not None and (suspension is None or suspension.is_pending):
-        sentences.append(f"On the as-of date the cap in force is {cap}.")
     if suspension is not None:
         when = analysis.format_long_date(suspension.event_date, suspension.date_precision)
         if suspension.is_pending:
-            announced = _day(suspension.known_date)
-            sentences.append(f"Russia announced on {announced} that it would suspend the mission from {when}.")
+            sentence = (
+                f"Russia announced on {_day(suspension.known_date)} that it would suspend the mission from {when}."
+            )
         elif (steps["effective_date"] == suspension.event_date).any():
-            sentences.append(f"On {when}, the day that cut took effect, Russia suspended the mission: it stopped work.")
+            sentence = f"On {when}, the day that cut took effect, Russia suspended the mission."
         else:
-            sentences.append(f"From {when} the mission stopped work: Russia suspended it.")
-    return " ".join(sentences)
+            sentence = f"From {when} Russia suspended the mission."
+        dated.append((suspension.event_date, sentence + cite(data, suspension.source_ids)))
+    return " ".join(sentence for _, sentence in sorted(dated, key=lambda item: item[0]))
 
 
 def channel_findings(data: Dataset, as_of: dt.date) -> str:
-    """Which channels are open on the as-of date, what is announced, and the freshest verified contact."""
+    """The channels open on the as-of date, what is announced, the last dated contact and the last report."""
+    text = _what_is_left(data, as_of)
+    count_end = analysis.counted_to(data, as_of)
+    status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
+    contacts = status[status["last_contact"].notna() & (status["status"] != "closed")].sort_values("last_contact")
+    if len(contacts):
+        latest = contacts.iloc[-1]
+        prefix = "at least " if latest["silence_is_minimum"] else ""
+        when = analysis.format_long_date(latest["last_contact"], latest["last_contact_precision"])
+        text += (
+            f" The last dated contact, on {when}, was on {_the(latest['channel'])}, "
+            f"{prefix}{describe_days(int(latest['days_silent']))} before {_day(count_end)}."
+        )
+    reported = _last_reported_in_use(data, as_of)
+    if reported:
+        text += " " + reported
     everything = analysis.channel_status(data, as_of)
-    started = analysis.nato_russia_channels(everything, data)
-    status = everything[everything["channel_id"].isin(started["channel_id"])]
-    open_channels = started[started["status"] == "open"]
-    text = (
-        f"On {_day(as_of)}, {len(open_channels)} of the {len(started)} NATO–Russia channels recorded so far are open"
-        + (f": {analysis.join_and(list(open_channels['channel']))}." if len(open_channels) else ".")
-    )
-    outside = everything[~everything["channel_id"].isin(started["channel_id"]) & (everything["status"] == "open")]
-    for row in outside.itertuples():
-        text += f" Beside them, the {row.channel} is open: a US channel to Russia's military, not NATO's."
+    others = analysis.other_channels(everything, data)
+    for row in others.itertuples():
+        text += f" Beside them, the {row.channel} is {analysis.status_words(row)}: a US channel, not NATO's." + cite(
+            data, row.status_source_ids
+        )
     announced = status[status["announced_status"].notna()]
     if len(announced):
         changes = [
-            f"{row.channel} to be {row.announced_status} from "
-            f"{analysis.format_long_date(row.announced_from, row.announced_from_precision)} "
-            f"(announced {_day(row.announced_on)})"
+            f"{_the(row.channel)} to be {row.announced_status} from "
+            f"{analysis.format_long_date(row.announced_from, row.announced_from_precision)}"
             for row in announced.itertuples()
         ]
-        text += f" Announced but not yet in force: {analysis.join_and(changes)}."
-    contacts = status[status["last_contact"].notna()].sort_values("last_contact")
-    if len(contacts):
-        latest = contacts.iloc[-1]
-        when = analysis.format_long_date(latest["last_contact"], latest["last_contact_precision"])
-        days = describe_days(int(latest["days_silent"]))
-        days = f"at least {days}" if latest["silence_is_minimum"] else days
-        text += (
-            f" The most recent confirmed contact on any of them, \u201c{latest['last_contact_title']}\u201d ({when}), "
-            f"came {days} before the as-of date."
-        )
-    reports = analysis.latest_reports_on(data, list(open_channels["channel_id"]))
-    if len(reports):
-        words = [
-            f"for {row.channel_name}, \u201c{row.title}\u201d ({_when(row)}, graded {row.confidence})"
-            for row in reports.itertuples()
-        ]
-        text += (
-            f" The latest reports on the open channels, from either side: {analysis.join_and(words)}; where Moscow "
-            "speaks of a single emergency channel, the records do not say which of these it means, so each is "
-            "counted while no closure is recorded."
-        )
-    weak = started[started["status_confidence"].isin(["M", "L", "unverified"])]
-    if len(weak):
-        names = analysis.join_and(list(weak["channel"]))
-        text += (
-            f" The status of {_plural(len(weak), 'channel')} ({names}) rests on reported rather than official "
-            "evidence (graded M or lower), and is worded as reported."
-        )
-    return text
+        ids = [i for ids in announced["announced_source_ids"] for i in ids]
+        text += f" Announced but not yet in force: {analysis.join_and(changes)}." + cite(data, ids)
+    line = analysis.older_channels_line(data, as_of)
+    return text + (f" {line}" if line else "")
 
 
 def nrc_findings(data: Dataset, first_year: int, last_year: int) -> str:
     counts = analysis.nrc_meetings_per_year(data, first_year, last_year)
     if counts.sum() == 0:
         return f"The NATO–Russia Council did not meet between {first_year} and {last_year}."
-    busiest = counts.max()
     quiet = [str(year) for year, value in counts.items() if value == 0]
     text = (
         f"The NATO–Russia Council met {_plural(int(counts.sum()), 'time')} between {first_year} and {last_year}, "
-        f"at most {busiest} times a year"
+        f"at most {number_word(int(counts.max()))} times a year"
     )
     if quiet:
         text += f"; it did not meet at all in {analysis.join_and(quiet)}"
@@ -186,17 +559,20 @@ def nrc_findings(data: Dataset, first_year: int, last_year: int) -> str:
 
 def history_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
     """Suspensions and resumptions in the window, counted as episodes: one decision, however many rows record it."""
+    end = analysis.counted_to(data, end)
     suspensions = analysis.episodes(data, "suspension", start, end)
     resumptions = analysis.episodes(data, "resumption", start, end)
     text = (
-        f"Between {start:%Y} and {end:%Y} the data record {_plural(len(suspensions), 'suspension')} and "
+        f"Between {start:%Y} and {end:%Y} the record holds {_plural(len(suspensions), 'suspension')} and "
         f"{_plural(len(resumptions), 'resumption')} of cooperation or contact, each counted once however many "
         "channels it touched."
     )
-    if len(suspensions):
-        latest = last_row(suspensions)
-        grade = "" if latest.confidence == "H" else f", graded {latest.confidence}"
-        text += f" The latest: \u201c{latest.title}\u201d ({_when(latest)}{grade})."
+    dated = suspensions[(suspensions["date_precision"] == "day") & (suspensions["confidence"] == "H")]
+    if len(dated):
+        latest = last_row(dated)
+        text += f" The latest dated decision: {_lower_first(latest.title)} ({_when(latest)})." + cite(
+            data, latest.source_ids
+        )
     return text
 
 
@@ -206,34 +582,33 @@ def last_row(frame: pd.DataFrame):
 
 
 def aftermath_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
-    """What the data record after the break, and how much of it is weakly attested."""
+    """What the record holds after the break, and how much of it is weakly attested."""
+    end = analysis.counted_to(data, end)
     events = analysis.events_between(data, start, end)
     if events.empty:
-        return f"The data hold no event between {_day(start)} and {_day(end)}."
-    first, last = last_row(events.iloc[[0]]), last_row(events)
-    text = (
-        f"From {_day(start)} to {_day(end)} the data hold {_plural(len(events), 'event')}, "
-        f"from \u201c{first.title}\u201d ({_when(first)}) to \u201c{last.title}\u201d ({_when(last)})."
-    )
+        return f"The record holds no event between {_day(start)} and {_day(end)}."
+    text = f"From {_day(start)} to {_day(end)} the record holds {_plural(len(events), 'event')}."
     weak = events[events["confidence"].isin(["M", "L", "unverified"])]
     if len(weak):
         verb = "rests" if len(weak) == 1 else "rest"
-        text += f" Of these, {len(weak)} {verb} on evidence graded below H."
+        text += (
+            f" Of these, {number_word(len(weak))} {verb} on a single source or one side's account (graded M or lower)."
+        )
     return text
 
 
-def brief_summary(data: Dataset, parameters) -> str:
-    """The brief's opening findings, as a Markdown list."""
-    end = parameters.shown_end
-    points = [staffing_findings(data), channel_findings(data, parameters.as_of)]
-    last_year = min(2022, end.year)
-    if last_year >= 2016:
-        points.append(nrc_findings(data, 2016, last_year))
-    points.append(history_findings(data, parameters.period_start, end))
-    after = analysis.after_article_start(data, parameters)
-    if after is not None:
-        points.append(aftermath_findings(data, after, end))
-    return "\n".join(f"- {point}" for point in points)
+def watch_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
+    """What to watch, as a table: the date, what is planned or announced, its grade and documents."""
+    upcoming = analysis.watch_list(data, as_of)
+    return pd.DataFrame(
+        {
+            "date": [analysis.format_date(d, p) for d, p in zip(upcoming["event_date"], upcoming["date_precision"])],
+            "what": upcoming["summary"],
+            "grade": upcoming["confidence"].astype(str),
+            "_row_id": upcoming["event_id"],
+            "_source_ids": upcoming["source_ids"],
+        }
+    )
 
 
 def dataset_note(data: Dataset, as_of: dt.date) -> str:
@@ -243,8 +618,28 @@ def dataset_note(data: Dataset, as_of: dt.date) -> str:
     return (
         f"As known on the as-of date, the dataset holds {len(data.events)} dated events, "
         f"{len(data.staffing)} staffing figures and {len(channels)} NATO–Russia channels, resting on "
-        f"{len(data.sources)} public documents published by then; the sources listed below are those the charts "
-        "and tables of this report cite. Of the events, "
-        + ", ".join(f"{count} are graded {grade}" for grade, count in grades.items())
-        + "."
+        f"{len(data.sources)} public documents published by then; the sources listed below are those this report "
+        "cites. Of the events, " + ", ".join(f"{count} are graded {grade}" for grade, count in grades.items()) + "."
     )
+
+
+# Abbreviations a reader of the reports meets, spelled out once.
+GLOSSARY = {
+    "CFE": "Treaty on Conventional Armed Forces in Europe (1990)",
+    "EUCOM": "US European Command, whose commander is also NATO's SACEUR",
+    "INF": "Intermediate-Range Nuclear Forces Treaty (1987–2019)",
+    "MAP": "Membership Action Plan, NATO's programme for countries preparing to join",
+    "MLM": "NATO Military Liaison Mission in Moscow (2002–2021)",
+    "NAC": "North Atlantic Council, NATO's decision-making body of all allies",
+    "NACC": "North Atlantic Cooperation Council (1991–1997), where Russia took the Soviet seat",
+    "New START": "US–Russia treaty limiting strategic nuclear arms (2011–2026)",
+    "NRC": "NATO–Russia Council (2002), the forum of the allies and Russia",
+    "PfP": "Partnership for Peace, NATO's programme of practical cooperation with partners (1994)",
+    "PJC": "NATO–Russia Permanent Joint Council (1997–2002), the NRC's predecessor",
+    "SACEUR": "Supreme Allied Commander Europe, NATO's top military commander",
+}
+
+
+def glossary() -> str:
+    """The abbreviations a reader meets in the reports, as a Markdown list."""
+    return "\n".join(f"- **{short}**: {meaning}" for short, meaning in sorted(GLOSSARY.items()))

@@ -20,6 +20,7 @@ import pandas as pd
 from nato_russia import analysis, params
 from nato_russia.charts import Chart
 from nato_russia.data import DataError, Dataset, load_dataset
+from nato_russia.narrative import CITATION
 
 # Names IPython itself puts in a notebook's namespace; anything else unknown was injected by a run.
 _IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
@@ -33,8 +34,6 @@ _namespace_checked = False
 #: what it is (markdown, table, figure, sources) as data, with source ids rather than numbers, so the PDF
 #: typesetter reads data instead of parsing HTML back, and a merged volume can number its sources once.
 BLOCK_MIME = "application/vnd.nato-russia.block+json"
-# A citation inside narrative Markdown, pandoc-style: "[@source_a; @source_b]".
-CITATION = re.compile(r"\[((?:@[a-z0-9_]+)(?:\s*;\s*@[a-z0-9_]+)*)\]")
 
 
 def citation_ids(token_text: str) -> list[str]:
@@ -119,7 +118,7 @@ class ReportRun:
             "columns": [str(column) for column in shown.columns],
             "rows": cell_texts(shown),
             "source_ids": row_sources,
-            "row_ids": [str(value) for value in table["_fact_id"]] if "_fact_id" in table else None,
+            "row_ids": [str(value) for value in table["_row_id"]] if "_row_id" in table else None,
         }
         display({"text/html": table_html(shown, caption, links), BLOCK_MIME: block}, raw=True)
 
@@ -128,7 +127,7 @@ class ReportRun:
         from IPython.display import display
 
         # Markdown passes inline HTML through, so a citation reads the same here as in a table.
-        screen = CITATION.sub(lambda match: self.cite(citation_ids(match.group(1))), markdown)
+        screen = CITATION.sub(lambda match: " " + self.cite(citation_ids(match.group(1))), markdown)
         display({"text/markdown": screen, BLOCK_MIME: {"kind": "markdown", "markdown": markdown}}, raw=True)
 
     def expect(self, what: str, actual, expected) -> None:
