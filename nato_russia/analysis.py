@@ -516,6 +516,8 @@ def sources_of(*frames: pd.DataFrame) -> set[str]:
 
 # NATO's withdrawal of eight accreditations on this day began the break the source article explains.
 BREAK_DATE = dt.date(2021, 10, 6)
+# The start of the war that ended every remaining NATO–Russia contact but the emergency lines.
+FULL_SCALE_INVASION = "ev_2022_02_24_invasion"
 
 
 # The garbled names the brief's method note resolves, as it states them.
@@ -670,3 +672,157 @@ def event_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
             "_source_ids": events["source_ids"],
         }
     )
+
+
+# --- the years since 2014 --------------------------------------------------------------------------
+
+
+def dated_contacts(data: Dataset) -> pd.DataFrame:
+    """Every dated NATO–Russia meeting or contact graded at least M: the lines of contact, the Council's summits,
+    and talks through the missions (an ambassador's meeting at NATO headquarters)."""
+    events = done_events(data)
+    nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"]
+    contacts = events[
+        events["channel_id"].isin(nato)
+        & events["confidence"].isin(VERIFIED_GRADES)
+        & (
+            events["category"].isin(CONTACT_CATEGORIES)
+            | ((events["channel_id"] == "nrc") & (events["category"] == "summit"))
+        )
+    ]
+    return contacts
+
+
+def contacts_per_year(data: Dataset, first_year: int, last_year: int) -> pd.DataFrame:
+    """Dated NATO–Russia meetings and contacts per year and channel (zeros included), channels in chart order.
+
+    Counted by the year of the date as known; a contact known only to its year counts in that year.
+    """
+    contacts = dated_contacts(data)
+    contacts = contacts[contacts["event_date"].dt.year.between(first_year, last_year)]
+    order = data.channels.sort_values("display_order")
+    names = order.set_index("channel_id")["channel_name"]
+    table = (
+        contacts.assign(year=contacts["event_date"].dt.year, channel=contacts["channel_id"].map(names))
+        .pivot_table(index="year", columns="channel", values="event_id", aggfunc="count", observed=True)
+        .reindex(range(first_year, last_year + 1), fill_value=0)
+        .fillna(0)
+        .astype(int)
+    )
+    table = table[[name for name in order["channel_name"] if name in table.columns]]
+    table.index.name = "year"
+    table.columns.name = None
+    return table
+
+
+def meeting_gaps(data: Dataset, since: dt.date, channel_id: str = "nrc", min_days: int = 365) -> pd.DataFrame:
+    """Stretches of at least `min_days` between two meetings of a channel from `since` on (choose a day from
+    which the record holds every meeting), with the meetings either side."""
+    meetings = dated_contacts(data)
+    meetings = meetings[(meetings["channel_id"] == channel_id) & (meetings["event_date"] >= pd.Timestamp(since))]
+    meetings = meetings.sort_values("event_date")
+    rows = []
+    for before, after in zip(meetings.itertuples(), list(meetings.itertuples())[1:]):
+        days = (after.event_date - before.event_date).days
+        if days >= min_days:
+            rows.append(
+                {
+                    "last_before": before.event_date,
+                    "first_after": after.event_date,
+                    "days": days,
+                    "source_ids": tuple(before.source_ids) + tuple(after.source_ids),
+                }
+            )
+    return pd.DataFrame(rows, columns=["last_before", "first_after", "days", "source_ids"])
+
+
+# A contact within this many days after an incident counts as a contact about it, in the absence of better.
+INCIDENT_WINDOW_DAYS = 30
+
+
+def incidents_and_contacts(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Each incident in the window, with the first dated NATO–Russia contact within a month after it, if any,
+    and any unanswered attempt to reach Russia in that month (on any line, NATO's or a US one)."""
+    events = events_between(data, start, counted_to(data, end))
+    incidents = events[events["category"] == "incident"]
+    contacts = dated_contacts(data)
+    everything = done_events(data)
+    mission_talks = everything[
+        (everything["category"] == "contact")
+        & everything["channel_id"].isin(["russia_mission"])
+        & everything["confidence"].isin(VERIFIED_GRADES)
+    ]
+    contacts = pd.concat([contacts, mission_talks]).drop_duplicates("event_id")
+    failed = everything[everything["category"] == "failed_contact"]
+    rows = []
+
+    def within(frame: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
+        # A contact known only to its month counts if its month overlaps the window.
+        ends = pd.Series(
+            [date_span(d, p)[1] for d, p in zip(frame["event_date"], frame["date_precision"])], index=frame.index
+        )
+        return frame[(ends > first) & (frame["event_date"] <= last)].sort_values("event_date")
+
+    for row in incidents.itertuples():
+        window = (row.event_date, row.event_date + pd.Timedelta(days=INCIDENT_WINDOW_DAYS))
+        after = within(contacts, *window)
+        tried = within(failed, *window)
+        rows.append(
+            {
+                "event_id": row.event_id,
+                "date": row.event_date,
+                "precision": row.date_precision,
+                "incident": row.title,
+                "confidence": row.confidence,
+                "contact": None if after.empty else after.iloc[0]["title"],
+                "contact_date": pd.NaT if after.empty else after.iloc[0]["event_date"],
+                "contact_precision": None if after.empty else after.iloc[0]["date_precision"],
+                "attempt": None if tried.empty else tried.iloc[0]["title"],
+                "source_ids": tuple(row.source_ids)
+                + (() if after.empty else tuple(after.iloc[0]["source_ids"]))
+                + (() if tried.empty else tuple(tried.iloc[0]["source_ids"])),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "event_id",
+            "date",
+            "precision",
+            "incident",
+            "confidence",
+            "contact",
+            "contact_date",
+            "contact_precision",
+            "attempt",
+            "source_ids",
+        ],
+    )
+
+
+def incident_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Incidents in the window for readers: the date, what happened, and whether the record holds a contact."""
+    incidents = incidents_and_contacts(data, start, end)
+
+    def contact_words(row) -> str:
+        if isinstance(row.contact, str):
+            return f"{row.contact} ({format_date(row.contact_date, row.contact_precision)})"
+        if isinstance(row.attempt, str):
+            return f"none; attempt failed: {row.attempt}"
+        return "none on record"
+
+    return pd.DataFrame(
+        {
+            "date": [format_date(d, p) for d, p in zip(incidents["date"], incidents["precision"])],
+            "incident": [_graded(t, g) for t, g in zip(incidents["incident"], incidents["confidence"])],
+            "NATO–Russia contact within a month": [contact_words(row) for row in incidents.itertuples()],
+            "_row_id": incidents["event_id"],
+            "_source_ids": incidents["source_ids"],
+        }
+    )
+
+
+def channels_open_on(data: Dataset, day: dt.date) -> pd.DataFrame:
+    """The NATO–Russia channels open on a given day (as the record now knows it)."""
+    status = nato_russia_channels(channel_status(data, day), data)
+    return status[status["status"] == "open"]

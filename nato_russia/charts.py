@@ -754,3 +754,60 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     caption += "Grades below H are shown in brackets"
     caption += "; hollow dots are weakly attested." if hollow_drawn else "."
     return Chart(figure, "timeline", alt, caption, source_ids)
+
+
+# --- 5. the years since 2014 -----------------------------------------------------------------------
+
+# One colour per line of contact in the stacked bars; others fall back to grey.
+CONTACT_COLOURS = {
+    "NATO–Russia Council": SKY,
+    "Secretary General–Foreign Minister line": BLUE,
+    "Military-to-military line": ORANGE,
+    "Brussels–Moscow hotline": VERMILION,
+    "Emergency channel via Russia's ambassador": GREEN,
+}
+
+
+def plot_contacts_per_year(data: Dataset, parameters: ReportParameters, first_year: int | None = None) -> Chart:
+    """Stacked bars: dated NATO–Russia meetings and contacts per year, by channel, to the last reviewed year."""
+    first_year = first_year or parameters.period_start.year
+    last_day = analysis.counted_to(data, parameters.shown_end)
+    table = analysis.contacts_per_year(data, first_year, last_day.year)
+    figure, axis = plt.subplots(figsize=(WIDTH_IN, 3.2), layout="constrained")
+    bottom = pd.Series(0, index=table.index)
+    for channel in table.columns:
+        values = table[channel]
+        if values.sum() == 0:
+            continue
+        axis.bar(table.index, values, bottom=bottom, width=0.7, color=CONTACT_COLOURS.get(channel, GREY), label=channel)
+        bottom = bottom + values
+    for year, total in bottom.items():
+        axis.text(year, total + 0.15, str(int(total)), ha="center", va="bottom", fontsize=8, color=INK)
+    axis.set_xticks(list(table.index))
+    axis.tick_params(axis="x", labelsize=8)
+    axis.set_yticks([])
+    axis.spines["left"].set_visible(False)
+    axis.set_ylim(0, max(int(bottom.max()), 1) * 1.35)
+    axis.legend(loc="upper right", fontsize=8, frameon=False)
+    busiest = int(bottom.idxmax()) if bottom.max() else first_year
+    last_with = [int(year) for year, total in bottom.items() if total > 0]
+    title = f"Dated NATO–Russia contacts peaked at {int(bottom.max())} in {busiest}"
+    if last_with and last_with[-1] < last_day.year:
+        title += f"; none since {last_with[-1]}"
+    _title(axis, title)
+    contacts = analysis.dated_contacts(data)
+    shown = contacts[contacts["event_date"].dt.year.between(first_year, last_day.year)]
+    source_ids = analysis.sources_of(shown)
+    _source_line(figure, data, source_ids, parameters)
+    alt = (
+        "Stacked bar chart of dated NATO–Russia meetings and contacts per year: "
+        + ", ".join(f"{year} {int(total)}" for year, total in bottom.items())
+        + "."
+    )
+    caption = (
+        f"Dated meetings, calls and letters handed over between NATO and Russia per year, {first_year}–"
+        f"{last_day.year}, by channel (graded H or M). Statements that a channel is kept or used are not counted."
+    )
+    if last_day < parameters.shown_end:
+        caption += f" {last_day.year} runs to {last_day:%-d %B}, the day the record was reviewed to."
+    return Chart(figure, "contacts-per-year", alt, caption, source_ids)

@@ -643,3 +643,125 @@ GLOSSARY = {
 def glossary() -> str:
     """The abbreviations a reader meets in the reports, as a Markdown list."""
     return "\n".join(f"- **{short}**: {meaning}" for short, meaning in sorted(GLOSSARY.items()))
+
+
+# --- the years since 2014 ---------------------------------------------------------------------------
+
+
+def since_lede(data: Dataset, parameters) -> str:
+    """The opening of the since-2014 report: suspension, the talks that went on, the rupture, what since."""
+    start, as_of = parameters.period_start, parameters.as_of
+    count_end = analysis.counted_to(data, as_of)
+    sentences = []
+    suspensions = analysis.episodes(data, "suspension", start, count_end)
+    dated = suspensions[(suspensions["date_precision"] == "day") & (suspensions["confidence"] == "H")]
+    if len(dated):
+        first = dated.iloc[0]
+        after = analysis.channels_open_on(data, (first["event_date"] + pd.Timedelta(days=1)).date())
+        talks = after[
+            after["channel_id"].isin(data.channels.loc[data.channels["channel_kind"] == "forum", "channel_id"])
+        ]
+        what = str(first["summary"]).split(";")[0].rstrip(".")
+        text = f"On {_day(first['event_date'])} {_lower_first(what)}"
+        if isinstance(first["reason"], str) and first["reason"]:
+            text += f" ({first['reason']})"
+        if len(talks):
+            text += f", but kept {analysis.join_and([_the(name) for name in talks['channel']])} for talks"
+        sentences.append(text + "." + cite(data, first["source_ids"]))
+    meetings = analysis.nrc_meetings(data)
+    meetings = meetings[meetings["event_date"] >= pd.Timestamp(start)].sort_values("event_date")
+    gaps = analysis.meeting_gaps(data, start)
+    if len(meetings) and len(gaps):
+        gap = gaps.iloc[0]
+        resumed = meetings[meetings["event_date"] >= gap["first_after"]]
+        before_last_gap = resumed[resumed["event_date"] <= gaps.iloc[-1]["last_before"]]
+        last = meetings.iloc[-1]
+        sentences.append(
+            f"The Council then went {describe_days(int(gap['days']))} without meeting, met "
+            f"{_plural(len(before_last_gap), 'time')} from {gap['first_after']:%B %Y} to "
+            f"{gaps.iloc[-1]['last_before']:%B %Y}, and last met on {_day(last['event_date'])}."
+            + cite(data, list(gap["source_ids"]) + list(last["source_ids"]))
+        )
+    military = analysis.dated_contacts(data)
+    military = military[(military["channel_id"] == "military_line") & (military["event_date"] >= pd.Timestamp(start))]
+    if len(military):
+        sentences.append(
+            f"NATO's top commanders and Russia's chief of the General Staff held {_plural(len(military), 'dated call')}"
+            f" or meetings from {military['event_date'].min():%Y} to {military['event_date'].max():%Y}, none since."
+            + cite(data, [i for ids in military.sort_values("event_date").tail(1)["source_ids"] for i in ids])
+        )
+    suspension = analysis.mission_suspension(data)
+    events = analysis.done_events(data)
+    war = events[events["event_id"] == analysis.FULL_SCALE_INVASION]
+    if suspension is not None and not suspension.is_pending:
+        later_war = war[war["event_date"] > suspension.event_date].sort_values("event_date")
+        text = f"The rupture came when Russia suspended its mission to NATO on {_when(suspension)}"
+        sources = list(suspension.source_ids)
+        if len(meetings) and meetings.iloc[-1]["event_date"] > suspension.event_date:
+            text += f"; the Council met for the last time on {_day(meetings.iloc[-1]['event_date'])}"
+        text += "."
+        if len(later_war):
+            war_row = later_war.iloc[0]
+            text += f" {war_row['summary'].rstrip('.')} on {_day(war_row['event_date'])}."
+            sources += list(war_row["source_ids"])
+        sentences.append(text + cite(data, sources))
+        incidents = analysis.incidents_and_contacts(data, suspension.event_date.date(), as_of)
+        if len(incidents):
+            with_contact = incidents["contact"].map(lambda value: isinstance(value, str)).sum()
+            status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
+            open_now = int((status["status"] == "open").sum())
+            sentences.append(
+                f"Since then {number_word(len(incidents))} incidents on or near allied territory are on record, "
+                f"{'none' if not with_contact else number_word(int(with_contact))} followed by a dated NATO–Russia "
+                f"contact, and {number_word(open_now)} channels remain open on {_day(count_end)}."
+            )
+    return " ".join(sentences)
+
+
+def since_incident_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
+    """What the incidents since `start` show about the channels: contacts that followed, attempts that failed."""
+    incidents = analysis.incidents_and_contacts(data, start, end)
+    if incidents.empty:
+        return "The record holds no incident on or near allied territory in this period."
+    contacted = incidents[incidents["contact"].map(lambda value: isinstance(value, str))]
+    tried = incidents[incidents["attempt"].map(lambda value: isinstance(value, str))]
+    text = (
+        f"Of the {number_word(len(incidents))} incidents on record since {start:%Y}, "
+        f"{'none' if contacted.empty else number_word(len(contacted))} "
+        f"{'was' if len(contacted) == 1 else 'were'} followed within a month by a dated NATO–Russia contact"
+    )
+    if len(contacted):
+        first = contacted.iloc[0]
+        text += f" ({_lower_first(first['incident'])}, {first['date']:%B %Y})"
+    text += "."
+    if len(tried):
+        text += f" In {_plural(len(tried), 'case')} an attempt to reach Russia's military went unanswered." + cite(
+            data, [i for ids in tried["source_ids"] for i in ids][-3:]
+        )
+    return text
+
+
+def changes_since_table(data: Dataset, start: dt.date, as_of: dt.date) -> pd.DataFrame:
+    """Every change of status on a NATO–Russia channel from `start` to the day counts stop, oldest first."""
+    count_end = pd.Timestamp(analysis.counted_to(data, as_of))
+    nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"]
+    periods = data.channel_periods[
+        data.channel_periods["channel_id"].isin(nato)
+        & (data.channel_periods["start_date"] >= pd.Timestamp(start))
+        & (data.channel_periods["start_date"] <= count_end)
+    ].sort_values(["start_date", "channel_id"])
+    events = data.events.set_index("event_id")
+    rows = []
+    for period in periods.itertuples():
+        words = str(period.status) + (f" ({period.status_note})" if isinstance(period.status_note, str) else "")
+        rows.append(
+            {
+                "date": analysis.format_date(period.start_date, period.start_precision),
+                "channel": period.channel_name,
+                "became": words,
+                "grade": str(period.confidence),
+                "_row_id": period.period_id,
+                "_source_ids": events.at[period.start_event_id, "source_ids"],
+            }
+        )
+    return pd.DataFrame(rows, columns=["date", "channel", "became", "grade", "_row_id", "_source_ids"])
