@@ -418,17 +418,22 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def lede_checks(data: Dataset, parameters) -> dict[str, object]:
-    """What the notebook asserts of page one: counts that agree and no date past the day counts stop at."""
+def lede_checks(data: Dataset, parameters) -> list[tuple[str, object, object]]:
+    """What the notebook asserts of page one, as (what, actual, expected): counts that agree with the table,
+    and no contact or count dated past the day counts stop at."""
     as_of = parameters.as_of
     count_end = analysis.counted_to(data, as_of)
     status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
-    return {
-        "open channels counted by the lede": int((status["status"] == "open").sum()),
-        "open channels in the table": int((analysis.status_table(data, as_of)["status"].str.startswith("open")).sum()),
-        "latest contact after the day counts stop": bool((status["last_contact"] > pd.Timestamp(count_end)).any()),
-        "count end after the as-of date": count_end > as_of,
-    }
+    in_table = analysis.status_table(data, as_of)["status"].str.startswith("open")
+    return [
+        ("the number of open channels the lede gives", int((status["status"] == "open").sum()), int(in_table.sum())),
+        (
+            "a contact dated after the day counts stop",
+            bool((status["last_contact"] > pd.Timestamp(count_end)).any()),
+            False,
+        ),
+        ("the day counts stop falling after the as-of date", count_end > as_of, False),
+    ]
 
 
 # --- the passages of the brief ----------------------------------------------------------------------
@@ -480,7 +485,8 @@ def staffing_findings(data: Dataset) -> str:
                 actions.append(f"refused {number_word(int(cut['accreditations_refused']))} pending ones")
             if cut["posts_abolished"]:
                 actions.append(f"abolished {_plural(int(cut['posts_abolished']), 'vacant post')}")
-        cap = f"cut the cap to {row.staff_count}" if len(dated) > 1 or actions else f"set a cap of {row.staff_count}"
+        first_cap = row.Index == steps[steps["measure"] == "staff_cap"].index[0]
+        cap = f"set a cap of {row.staff_count}" if first_cap else f"cut the cap to {row.staff_count}"
         if row.is_pending:
             cap = "decided to " + cap
         if not pd.isna(row.phase_in_months):
@@ -627,15 +633,15 @@ def dataset_note(data: Dataset, as_of: dt.date) -> str:
 GLOSSARY = {
     "CFE": "Treaty on Conventional Armed Forces in Europe (1990)",
     "EUCOM": "US European Command, whose commander is also NATO's SACEUR",
-    "INF": "Intermediate-Range Nuclear Forces Treaty (1987–2019)",
+    "INF": "Intermediate-Range Nuclear Forces Treaty, signed in 1987",
     "MAP": "Membership Action Plan, NATO's programme for countries preparing to join",
-    "MLM": "NATO Military Liaison Mission in Moscow (2002–2021)",
+    "MLM": "NATO Military Liaison Mission in Moscow, opened in 2002",
     "NAC": "North Atlantic Council, NATO's decision-making body of all allies",
-    "NACC": "North Atlantic Cooperation Council (1991–1997), where Russia took the Soviet seat",
-    "New START": "US–Russia treaty limiting strategic nuclear arms (2011–2026)",
-    "NRC": "NATO–Russia Council (2002), the forum of the allies and Russia",
-    "PfP": "Partnership for Peace, NATO's programme of practical cooperation with partners (1994)",
-    "PJC": "NATO–Russia Permanent Joint Council (1997–2002), the NRC's predecessor",
+    "NACC": "North Atlantic Cooperation Council, set up in 1991, where Russia took the Soviet seat",
+    "New START": "US–Russia treaty limiting strategic nuclear arms, in force from 2011",
+    "NRC": "NATO–Russia Council, set up in 2002, the forum of the allies and Russia",
+    "PfP": "Partnership for Peace, NATO's programme of practical cooperation with partners, from 1994",
+    "PJC": "NATO–Russia Permanent Joint Council, set up in 1997, the NRC's predecessor",
     "SACEUR": "Supreme Allied Commander Europe, NATO's top military commander",
 }
 
