@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from conftest import edit_cell
 
 from nato_russia import paths
 from nato_russia.publishing import render
@@ -692,3 +693,25 @@ def test_a_failing_notebook_stops_its_siblings_and_fails_only_its_variant(tmp_pa
     assert not (reports / "pair").exists()
     assert not [p for p in reports.iterdir() if p.name.startswith((".staging-", ".old-"))]
     assert stray_kernels() == []
+
+
+@pytest.mark.e2e
+def test_bad_data_refuse_the_whole_build_before_any_kernel_starts(tmp_path, data_copy, capsys):
+    """An impossible date in events.csv: one sentence naming file, line and field, exit 2, nothing touched."""
+    reports = tmp_path / "reports"
+    doc = yaml.safe_load(paths.VARIANTS_FILE.read_text())
+    chosen = [v for v in doc["variants"] if v["name"] in ("brief", "brief-2021-10-19")]
+    for entry in chosen:
+        entry["notebooks"] = [str(paths.ROOT / n) for n in entry["notebooks"]]
+    vfile = write_variants(tmp_path / "v.yaml", chosen, doc.get("settings"))
+    assert build(vfile, reports, "--data-dir", str(data_copy), "--only", "brief-2021-10-19") == 0
+    before = snapshot(reports)
+    line = edit_cell(data_copy, "events", 4, "event_date", "2027-02-30")
+    capsys.readouterr()
+    assert build(vfile, reports, "--data-dir", str(data_copy), "--force") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, f"one sentence, once: {err!r}"
+    assert "events.csv" in err and f"line {line}" in err and "'event_date'" in err and "2027-02-30" in err
+    assert "Traceback" not in err
+    assert snapshot(reports) == before, "the last good reports are untouched"
+    assert not list(reports.glob("_failed/*")), "no notebook ran"

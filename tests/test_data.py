@@ -409,3 +409,91 @@ def test_users_edited_copy_loads_from_its_own_folder(data_copy):
     assert "An edited title" in set(dataset.events["title"])
     assert dataset.data_hash != load_dataset().data_hash
     shutil.rmtree(data_copy)
+
+
+# --- the record's currency, sourcing and coverage (issue 16) ---------------------------------------
+
+
+def test_the_review_date_is_in_the_descriptor_and_returned_by_the_loader(dataset):
+    descriptor = json.loads(paths.DESCRIPTOR.read_text(encoding="utf-8"))
+    assert dataset.reviewed_to == pd.Timestamp(descriptor["reviewed_to"])
+    assert dataset.reviewed_to >= dataset.sources["published_date"].max()
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("2026-13-01", ["not a date", "YYYY-MM-DD"]),
+        ("2020-01-01", ["earlier than the newest source"]),
+        (None, ["no review date"]),
+    ],
+    ids=["not-a-date", "before-the-newest-source", "missing"],
+)
+def test_a_bad_review_date_is_refused_naming_the_descriptor(data_copy, value, words):
+    path = data_copy / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    if value is None:
+        descriptor.pop("reviewed_to")
+    else:
+        descriptor["reviewed_to"] = value
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    error = _fails(data_copy, "datapackage.json", field="reviewed_to", words=words)
+    assert error.line is None
+
+
+def test_every_h_fact_cites_an_official_text_or_a_wire_report(dataset):
+    kinds = dataset.sources.set_index("source_id")["source_type"]
+    for table, key in (("events", "event_id"), ("staffing", "staffing_id")):
+        frame = getattr(dataset, table)
+        for fact_id, grade, source_ids in zip(frame[key], frame["confidence"], frame["source_ids"]):
+            if grade == "H":
+                assert {kinds[s] for s in source_ids} & {"official", "wire"}, f"{fact_id} is H on newspapers alone"
+
+
+def test_no_staffing_figure_contradicts_another_without_a_note(dataset):
+    staffing = dataset.staffing
+    for (_body, _measure, _date), rows in staffing.groupby(["body_id", "measure", "effective_date"], observed=True):
+        if rows["staff_count"].nunique() > 1:
+            assert rows["note"].notna().all(), f"contradicting figures without a note: {list(rows['staffing_id'])}"
+    # The article's "two dozen" in post on 18 October 2021 cannot feed a chart or a count as a fact.
+    claim = staffing.set_index("staffing_id").loc["rm_article_in_post_two_dozen"]
+    assert claim["confidence"] == "unverified" and "18" in claim["note"]
+
+
+def test_event_ids_agree_with_their_dates(dataset):
+    import re
+
+    for event_id, date in zip(dataset.events["event_id"], dataset.events["event_date"]):
+        parts = [int(p) for p in re.match(r"^ev_(\d{4})(?:_(\d{2})(?=_))?(?:_(\d{2})(?=_))?", event_id).groups() if p]
+        assert parts == [date.year, date.month, date.day][: len(parts)], event_id
+
+
+def test_an_id_whose_date_disagrees_with_its_row_is_refused(data_copy):
+    rows = read_rows(data_copy / "events.csv")
+    index = next(i for i, row in enumerate(rows) if row["event_id"].startswith("ev_2021_10_18_"))
+    line = edit_cell(data_copy, "events", index, "event_date", "2021-10-17")
+    _fails(data_copy, "events.csv", line, "event_id", ["date part disagrees", "ev_2021_10_17"])
+
+
+def test_the_permanent_joint_council_met_after_1999(dataset):
+    meetings = dataset.events[(dataset.events["channel_id"] == "pjc") & (dataset.events["category"] == "meeting")]
+    years = set(meetings["event_date"].dt.year)
+    assert {2000, 2001, 2002} <= years, sorted(years)
+    assert len(meetings) >= 15
+
+
+def test_every_expulsion_from_russias_mission_is_a_staffing_row(dataset):
+    events = dataset.events
+    expulsions = events[(events["category"] == "expulsion") | events["event_id"].isin(dataset.staffing["event_id"])]
+    expelled = dataset.staffing[dataset.staffing["measure"] == "staff_expelled"]
+    on_mission = expulsions[expulsions["channel_id"] == "russia_mission"]
+    for event_id in on_mission[on_mission["category"] == "expulsion"]["event_id"]:
+        assert event_id in set(expelled["event_id"]), event_id
+    mission_years = set(expelled[expelled["body_id"] == "russia_mission_to_nato"]["effective_date"].dt.year)
+    assert {2009, 2018, 2021} <= mission_years
+
+
+def test_what_a_reader_should_watch_is_in_the_record_with_its_planned_date(dataset):
+    planned = dataset.events[dataset.events["category"] == "scheduled"]
+    assert (planned["event_date"] > dataset.reviewed_to).any(), "at least one announced date after the review"
+    assert planned["source_ids"].map(len).gt(0).all()

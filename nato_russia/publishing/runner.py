@@ -247,6 +247,8 @@ class Build:
             return last.get("total", 10.0 * len(job.variant.notebooks))
 
         jobs.sort(key=expected, reverse=True)
+        if jobs:
+            self._check_data(data_dir)
         failed = 0
         if jobs and self.client is not None:
             failed = self._run_jobs_on_cluster(jobs, manifest, data_dir)
@@ -266,6 +268,33 @@ class Build:
         )
         self.progress.info(summary)
         return 1 if failed or not written else 0
+
+    def _check_data(self, data_dir: Path) -> None:
+        """Validate the data once, before any kernel starts: bad data refuse the whole build in one sentence.
+
+        Without this, every variant's kernel would find the same problem and fail with the same sentence.
+        Also warns when the record's review date lags the build's date by more than a month: the editions
+        then carry a notice on their first page.
+        """
+        from nato_russia import analysis
+        from nato_russia.data import TABLES, DataError, load_dataset
+
+        try:
+            names = {resource.get("name") for resource in editions.read_descriptor(data_dir)["resources"]}
+        except editions.SnapshotError:
+            names = set(TABLES)  # a broken descriptor: the loader says what is wrong with it
+        if not set(TABLES) <= names:
+            return  # not this project's data package (a stand-in of the build's tests): the notebooks' concern
+        try:
+            data = load_dataset(data_dir)
+        except DataError as exc:  # its message names the file, the line, the field and the value
+            raise VariantError(f"the data cannot be used, so nothing was built: {exc}") from None
+        today = dt.date.fromisoformat(self.today)
+        if analysis.review_is_stale(data, today):
+            self.progress.info(
+                f"warning: the record was reviewed for new events up to {data.reviewed_to:%Y-%m-%d}, "
+                f"{analysis.review_gap(data, today)} days before {self.today}; moving editions will say so"
+            )
 
     def _write_shared(self, manifest: dict, order: list[str], base_url: str) -> bool:
         """Write the manifest, the front page and the feed; on a full disk keep the old ones and say so."""
