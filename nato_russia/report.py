@@ -69,6 +69,9 @@ class ReportRun:
     def _anchor(self, number: int) -> str:
         return f"source-{self.notebook}-{number}"
 
+    def _sources_anchor(self) -> str:
+        return f"sources-{self.notebook}"
+
     def show(self, chart: Chart) -> None:
         """Save a chart as PNG under figures_dir and display it with its caption and alt text.
 
@@ -82,9 +85,15 @@ class ReportRun:
         png = png_bytes(chart)
         (self.parameters.figures_dir / f"{stem}.png").write_bytes(png)
         caption = html.escape(chart.caption)
-        ordered = _in_list_order(self.data, chart.source_ids)
-        if chart.source_ids:
-            caption += f" Sources: {self.cite(ordered)}."
+        ordered = _primary_first(self.data, chart.source_ids)
+        if ordered:
+            shown, rest = ordered[:CAPTION_SOURCES], ordered[CAPTION_SOURCES:]
+            for source_id in rest:  # listed among the sources, though the caption names only the first few
+                self._number(source_id)
+            caption += f" Sources: {self.cite(shown)}"
+            if rest:
+                caption += f' and <a href="#{self._sources_anchor()}">{len(rest)} more</a>'
+            caption += "."
         block = {
             "kind": "figure",
             "name": chart.name,
@@ -144,7 +153,8 @@ class ReportRun:
 
         ordered = [source_id for source_id, _ in sorted(self.source_numbers.items(), key=lambda item: item[1])]
         block = {"kind": "sources", "entries": source_entries(self.data, ordered)}
-        display({"text/html": sources_html(self.data, self.source_numbers, self._anchor), BLOCK_MIME: block}, raw=True)
+        listing = sources_html(self.data, self.source_numbers, self._anchor, self._sources_anchor())
+        display({"text/html": listing, BLOCK_MIME: block}, raw=True)
 
 
 def start_report(namespace: dict, notebook: str) -> ReportRun:
@@ -276,6 +286,8 @@ def source_entries(data: Dataset, source_ids: list[str]) -> list[dict]:
                 "publisher": row.publisher,
                 "date": analysis.format_long_date(row.published_date, row.published_precision),
                 "url": row.url,
+                "short_url": short_address(row.url),
+                "title_english": None if pd.isna(row.title_english) else row.title_english,
                 "language": row.language,
                 "type": row.source_type,
             }
@@ -294,26 +306,66 @@ def _ids_in(values) -> list[str]:
     return ids
 
 
+#: A chart's caption names at most this many documents (official texts first), then "and N more".
+CAPTION_SOURCES = 4
+_TYPE_RANK = {"official": 0, "wire": 1, "news": 2, "analysis": 3, "reference": 4}
+
+
+def _primary_first(data: Dataset, source_ids) -> list[str]:
+    """Source ids with official texts first, then wires, newspapers and the rest; oldest first within each."""
+    sources = data.sources.set_index("source_id")
+    ids = [source_id for source_id in set(source_ids) if source_id in sources.index]
+    return sorted(
+        ids,
+        key=lambda source_id: (
+            _TYPE_RANK.get(sources.at[source_id, "source_type"], 9),
+            sources.at[source_id, "published_date"],
+            source_id,
+        ),
+    )
+
+
+def short_address(url: str, limit: int = 52) -> str:
+    """A web address as print shows it: no scheme, no 'www.', no query; long paths shortened in the middle."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    path = parts.path.rstrip("/")
+    text = host + path
+    if len(text) <= limit:
+        return text
+    last = path.rsplit("/", 1)[-1]
+    room = limit - len(host) - 3
+    if room < 8:
+        return host + "/…"
+    return f"{host}/…/{last[-room:] if len(last) > room else last}"
+
+
 def _in_list_order(data: Dataset, source_ids) -> list[str]:
     """Source ids in a stable order (oldest document first), so numbers are given the same way every run."""
     dates = data.sources.set_index("source_id")["published_date"]
     return sorted(set(source_ids), key=lambda source_id: (dates.get(source_id, pd.Timestamp.max), source_id))
 
 
-def sources_html(data: Dataset, numbers: dict[str, int], anchor) -> str:
-    """The numbered source list: each entry's title (linked), author, publisher and date of publication."""
-    sources = data.sources.set_index("source_id")
+def sources_html(data: Dataset, numbers: dict[str, int], anchor, list_anchor: str = "") -> str:
+    """The numbered source list: each entry's title (linked; with an English gloss if it is in another language),
+    author, publisher, date of publication and a short form of its address, since links are invisible on paper."""
     items = []
     for source_id, number in sorted(numbers.items(), key=lambda item: item[1]):
-        row = sources.loc[source_id]
-        title = f'<a href="{html.escape(row.url)}">{html.escape(row.title)}</a>'
+        entry = source_entries(data, [source_id])[0]
+        title = f'<a href="{html.escape(entry["url"])}">{html.escape(entry["title"])}</a>'
+        if entry["title_english"]:
+            title += f' <span class="gloss">[{html.escape(entry["title_english"])}]</span>'
         parts = [title]
-        if not pd.isna(row.author):
-            parts.append(html.escape(row.author))
-        parts.append(html.escape(row.publisher))
-        parts.append(analysis.format_long_date(row.published_date, row.published_precision))
-        items.append(f'<li id="{anchor(number)}" value="{number}">{", ".join(parts)}.</li>')
-    return f"<ol class='sources'>{''.join(items)}</ol>"
+        if entry["author"]:
+            parts.append(html.escape(entry["author"]))
+        parts.append(html.escape(entry["publisher"]))
+        parts.append(entry["date"])
+        address = f'<span class="address">{html.escape(entry["short_url"])}</span>'
+        items.append(f'<li id="{anchor(number)}" value="{number}">{", ".join(parts)}. {address}</li>')
+    ident = f' id="{list_anchor}"' if list_anchor else ""
+    return f"<ol class='sources'{ident}>{''.join(items)}</ol>"
 
 
 def _install_short_errors() -> None:
