@@ -497,3 +497,10 @@ def test_what_a_reader_should_watch_is_in_the_record_with_its_planned_date(datas
     planned = dataset.events[dataset.events["category"] == "scheduled"]
     assert (planned["event_date"] > dataset.reviewed_to).any(), "at least one announced date after the review"
     assert planned["source_ids"].map(len).gt(0).all()
+
+
+def test_every_title_not_in_english_carries_an_english_gloss(dataset):
+    sources = dataset.sources
+    foreign = sources[sources["language"] != "en"]
+    assert foreign["title_english"].notna().all(), list(foreign.loc[foreign["title_english"].isna(), "source_id"])
+    assert sources.loc[sources["language"] == "en", "title_english"].isna().all()
