@@ -381,7 +381,7 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
         latest = contacts.iloc[-1]
         rows.append(
             {
-                "figure": "Days since the last dated contact on an open or suspended channel",
+                "figure": "Days without a dated contact on any channel",
                 "value": f"{'at least ' if latest['silence_is_minimum'] else ''}{int(latest['days_silent']):,}",
                 "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
                 "_source_ids": latest["last_contact_source_ids"],
@@ -514,27 +514,44 @@ def staffing_findings(data: Dataset) -> str:
 
 
 def channel_findings(data: Dataset, as_of: dt.date) -> str:
-    """The channels open on the as-of date, what is announced, the last dated contact and the last report."""
-    text = _what_is_left(data, as_of)
+    """Channel by channel, what is known of those still open; then what is announced, and lines that are not NATO's.
+
+    Page one has already said how many are open: this passage says what each open one last carried.
+    """
     count_end = analysis.counted_to(data, as_of)
-    status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
-    contacts = status[status["last_contact"].notna() & (status["status"] != "closed")].sort_values("last_contact")
-    if len(contacts):
-        latest = contacts.iloc[-1]
-        prefix = "at least " if latest["silence_is_minimum"] else ""
-        when = analysis.format_long_date(latest["last_contact"], latest["last_contact_precision"])
-        text += (
-            f" The last dated contact, on {when}, was on {_the(latest['channel'])}, "
-            f"{prefix}{describe_days(int(latest['days_silent']))} before {_day(count_end)}."
-        )
-    reported = _last_reported_in_use(data, as_of)
-    if reported:
-        text += " " + reported
     everything = analysis.channel_status(data, as_of)
+    status = analysis.nato_russia_channels(everything, data)
+    sentences = []
+    reports = analysis.use_reports(data)
+    lines = data.channels.loc[data.channels["channel_kind"].isin(analysis.CONTACT_KINDS), "channel_id"]
+    for row in status[(status["status"] == "open") & status["channel_id"].isin(lines)].itertuples():
+        name = _the(row.channel)
+        name = name[:1].upper() + name[1:]
+        since = analysis.format_long_date(row.since, row.since_precision)
+        if pd.isna(row.last_contact):
+            text = f"{name}, on record since {since}, has no dated contact in the record"
+            sources = list(row.status_source_ids)
+        else:
+            prefix = "at least " if row.silence_is_minimum else ""
+            when = analysis.format_long_date(row.last_contact, row.last_contact_precision)
+            text = (
+                f"{name} last carried a dated contact on {when}, {prefix}{describe_days(int(row.days_silent))} "
+                f"before {_day(count_end)}"
+            )
+            sources = list(row.last_contact_source_ids)
+        if not pd.isna(row.last_report) and (pd.isna(row.last_contact) or row.last_report > row.last_contact):
+            event = reports[(reports["channel_id"] == row.channel_id) & (reports["event_date"] == row.last_report)]
+            who = speaker(data, event["event_id"].iloc[0]) if len(event) else None
+            when = analysis.format_long_date(row.last_report, row.last_report_precision)
+            who = f"{who}," if who and "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
+            text += f"; {who or 'one side'} last said it was kept or used on {when}"
+            sources += list(row.last_report_source_ids)
+        sentences.append(text + "." + cite(data, sources))
     others = analysis.other_channels(everything, data)
     for row in others.itertuples():
-        text += f" Beside them, the {row.channel} is {analysis.status_words(row)}: a US channel, not NATO's." + cite(
-            data, row.status_source_ids
+        sentences.append(
+            f"Beside them, the {row.channel} is {analysis.status_words(row)}: a US channel, not NATO's."
+            + cite(data, row.status_source_ids)
         )
     announced = status[status["announced_status"].notna()]
     if len(announced):
@@ -544,9 +561,11 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             for row in announced.itertuples()
         ]
         ids = [i for ids in announced["announced_source_ids"] for i in ids]
-        text += f" Announced but not yet in force: {analysis.join_and(changes)}." + cite(data, ids)
+        sentences.append(f"Announced but not yet in force: {analysis.join_and(changes)}." + cite(data, ids))
     line = analysis.older_channels_line(data, as_of)
-    return text + (f" {line}" if line else "")
+    if line:
+        sentences.append(line)
+    return " ".join(sentences)
 
 
 def nrc_findings(data: Dataset, first_year: int, last_year: int) -> str:
