@@ -71,6 +71,21 @@ def as_of_view(data: Dataset, as_of: dt.date) -> Dataset:
     )
 
 
+def fact_anchor(fact_id: str) -> str:
+    """The id of a fact's row in a report (an event or a staffing figure): stable, from the fact's id."""
+    return f"fact-{fact_id}"
+
+
+def channel_anchor(channel_id: str) -> str:
+    """The id of a channel's row in a report's table of channels."""
+    return f"channel-{channel_id}"
+
+
+def period_anchor(period_id: str) -> str:
+    """The id of a channel period's row (a change of status) in a report."""
+    return f"period-{period_id}"
+
+
 def done_events(data: Dataset) -> pd.DataFrame:
     """The events that had happened by the as-of date (announced ones that take effect later, and plans, left out)."""
     events = data.events
@@ -196,11 +211,13 @@ def staffing_steps(data: Dataset, body_id: str = RUSSIA_MISSION) -> pd.DataFrame
     )
     return steps[
         [
+            "staffing_id",
             "effective_date",
             "date_precision",
             "measure",
             "staff_count",
             "is_approximate",
+            "confidence",
             "event_id",
             "title",
             "decided_date",
@@ -567,6 +584,7 @@ def staffing_table(data: Dataset) -> pd.DataFrame:
             "from": _readable(staffing, "effective_date", "date_precision"),
             "grade": staffing["confidence"].astype(str),
             "note": staffing["note"].astype(object).fillna(""),
+            "_row_id": staffing["staffing_id"].map(fact_anchor),
             "_source_ids": staffing["source_ids"],
         }
     )
@@ -581,6 +599,7 @@ def milestone_table(data: Dataset, start: dt.date, end: dt.date, turning_points:
             "date": _readable(marks, "event_date", "date_precision"),
             "event": marks["title"],
             "grade": marks["confidence"].astype(str),
+            "_row_id": marks["event_id"].map(fact_anchor),
             "_source_ids": marks["source_ids"],
         }
     )
@@ -638,7 +657,7 @@ def status_table(data: Dataset, as_of: dt.date, recent_only: bool = False) -> pd
                     status["last_report"], status["last_report_precision"], status["last_report_confidence"]
                 )
             ],
-            "_row_id": status["channel_id"],
+            "_row_id": status["channel_id"].map(channel_anchor),
             # Hidden from the printed table (too narrow for ids) but listed among the report's sources.
             "_source_of_status": status["status_source_ids"],
             "_source_of_change": status["announced_source_ids"],
@@ -669,6 +688,7 @@ def event_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
             "date": _readable(events, "event_date", "date_precision"),
             "event": events["summary"],
             "grade": events["confidence"].astype(str),
+            "_row_id": events["event_id"].map(fact_anchor),
             "_source_ids": events["source_ids"],
         }
     )
@@ -816,7 +836,7 @@ def incident_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
             "date": [format_date(d, p) for d, p in zip(incidents["date"], incidents["precision"])],
             "incident": [_graded(t, g) for t, g in zip(incidents["incident"], incidents["confidence"])],
             "NATO–Russia contact within a month": [contact_words(row) for row in incidents.itertuples()],
-            "_row_id": incidents["event_id"],
+            "_row_id": incidents["event_id"].map(fact_anchor),
             "_source_ids": incidents["source_ids"],
         }
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib
 
@@ -78,14 +78,49 @@ plt.rcParams.update(
 
 
 @dataclass
+class Mark:
+    """A drawn element that stands for a fact: what a pointer resting on it names, and the row it links to."""
+
+    artist: object
+    title: str
+    anchor: str | None = None  # the id of the fact's row in the report ("fact-…", "channel-…"), if it has one
+
+
+@dataclass
 class Chart:
-    """A finished chart and what a reader who cannot see it needs."""
+    """A finished chart and what a reader who cannot see it needs.
+
+    `data` is exactly what is drawn, one row per mark (dates as ISO text, units in the column names): the
+    table behind the chart that a reader can download. `marks` name the fact behind each marker, bar and
+    lane segment, for the screen edition's chart (an SVG whose elements carry titles and links).
+    """
 
     figure: plt.Figure
     name: str
     alt_text: str
     caption: str
     source_ids: set[str]
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    marks: list[Mark] = field(default_factory=list)
+
+
+def _iso(date) -> str:
+    return "" if date is None or pd.isna(date) else pd.Timestamp(date).strftime("%Y-%m-%d")
+
+
+_EVENT_COLUMNS = ["kind", "date", "date_precision", "event", "grade", "fact_id"]
+
+
+def _event_row(kind: str, row) -> dict:
+    """One drawn event as a row of a chart's data: what kind of mark, its date, the event, its grade and id."""
+    return {
+        "kind": kind,
+        "date": _iso(row.event_date),
+        "date_precision": str(row.date_precision),
+        "event": row.title,
+        "grade": str(row.confidence),
+        "fact_id": row.event_id,
+    }
 
 
 # Official texts first, then wire services, newspapers, analysis and reference works.
@@ -194,8 +229,10 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     first_figure = min(steps["effective_date"].min(), in_post["effective_date"].min() if len(in_post) else end)
     # A year and a half of room before the first figure holds its label.
     axis_start = max(pd.Timestamp(parameters.period_start), first_figure - pd.DateOffset(months=18))
+    marks: list[Mark] = []
     # Caps: a step line; a cap phased in over months is drawn as a slope from the staff then in post.
     for number, row in enumerate(caps.itertuples()):
+        cap_title = f"Cap of {row.staff_count} from {analysis.format_date(row.effective_date, row.date_precision)}"
         following = caps["effective_date"].iloc[number + 1] if number + 1 < len(caps) else stop
         start_level = row.staff_count
         if not pd.isna(row.phase_in_months) and len(in_post):
@@ -221,13 +258,19 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
                     fontsize=8,
                     color=INK,
                 )
-                axis.plot([ramp_end, following], [row.staff_count] * 2, color=CAP_COLOUR, linewidth=2.2)
+                (line,) = axis.plot([ramp_end, following], [row.staff_count] * 2, color=CAP_COLOUR, linewidth=2.2)
+                marks.append(Mark(line, cap_title, analysis.fact_anchor(row.staffing_id)))
                 continue
-        axis.plot([row.effective_date, following], [row.staff_count] * 2, color=CAP_COLOUR, linewidth=2.2)
+        (line,) = axis.plot([row.effective_date, following], [row.staff_count] * 2, color=CAP_COLOUR, linewidth=2.2)
+        marks.append(Mark(line, cap_title, analysis.fact_anchor(row.staffing_id)))
     for earlier, later in zip(caps.itertuples(), list(caps.itertuples())[1:]):
         axis.plot([later.effective_date] * 2, [earlier.staff_count, later.staff_count], color=CAP_COLOUR, linewidth=1)
-    # Staff in post: dots, so a count is never mistaken for a ceiling.
-    axis.scatter(in_post["effective_date"], in_post["staff_count"].astype(int), s=30, color=IN_POST_COLOUR, zorder=4)
+    # Staff in post: dots, so a count is never mistaken for a ceiling (one artist each, so each names its fact).
+    for row in in_post.itertuples():
+        dot = axis.scatter([row.effective_date], [int(row.staff_count)], s=30, color=IN_POST_COLOUR, zorder=4)
+        about = "about " if row.is_approximate else ""
+        when = analysis.format_date(row.effective_date, row.date_precision)
+        marks.append(Mark(dot, f"{about}{row.staff_count} in post, {when}", analysis.fact_anchor(row.staffing_id)))
     cap_levels = set(caps["staff_count"].astype(int))
     for row in in_post.itertuples():
         prefix = "about " if row.is_approximate else ""
@@ -347,7 +390,19 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     if suspension is not None and not suspension.is_pending:
         caption += "; the orange rule marks Russia's suspension of the mission"
     caption += "; decisions announced but not yet in force are noted at the right." if announced else "."
-    return Chart(figure, "staffing", alt, caption, source_ids)
+    drawn = pd.concat([caps.assign(kind="cap"), pending.assign(kind="cap (announced)"), in_post.assign(kind="in post")])
+    table = pd.DataFrame(
+        {
+            "date": [_iso(d) for d in drawn["effective_date"]],
+            "date_precision": drawn["date_precision"].astype(str).tolist(),
+            "measure": drawn["kind"].tolist(),
+            "people": drawn["staff_count"].astype(int).tolist(),
+            "is_approximate": drawn["is_approximate"].astype(bool).tolist(),
+            "grade": drawn["confidence"].astype(str).tolist(),
+            "fact_id": drawn["staffing_id"].astype(str).tolist(),
+        }
+    ).sort_values(["date", "measure"], kind="stable")
+    return Chart(figure, "staffing", alt, caption, source_ids, table.reset_index(drop=True), marks)
 
 
 # --- 2. thirty years of cooperation and suspension -------------------------------------------------
@@ -381,6 +436,8 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
     )
     key.axis("off")
     end_ts = pd.Timestamp(end)
+    chart_marks: list[Mark] = []
+    drawn: list[dict] = []
     for period in periods.itertuples():
         lane = lanes[period.channel_id]
         period_end = end_ts if pd.isna(period.end_date) else min(period.end_date, end_ts)
@@ -392,12 +449,33 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
         alpha = CONFIDENCE_ALPHA[period.confidence]
         # A closed channel is drawn as a thin rule: it is gone, and should not weigh like a live one.
         half = 0.08 if period.status == "closed" else 0.32
-        axis.broken_barh(
+        bar = axis.broken_barh(
             [(mdates.date2num(fuzzy_stop), mdates.date2num(period_end) - mdates.date2num(fuzzy_stop))],
             (lane - half, 2 * half),
             facecolors=colour,
             alpha=alpha,
             edgecolor="none",
+        )
+        since = analysis.format_date(period.start_date, period.start_precision)
+        until = "" if pd.isna(period.end_date) else f" to {analysis.format_date(period.end_date, period.end_precision)}"
+        chart_marks.append(
+            Mark(
+                bar,
+                f"{period.channel_name}: {period.status} from {since}{until}",
+                analysis.channel_anchor(period.channel_id),
+            )
+        )
+        drawn.append(
+            {
+                "kind": "period",
+                "channel": period.channel_name,
+                "status": period.status,
+                "start_date": _iso(period.start_date),
+                "start_precision": str(period.start_precision),
+                "end_date": _iso(period.end_date),
+                "grade": str(period.confidence),
+                "fact_id": period.start_event_id,
+            }
         )
         # The stretch in which an imprecise start may lie is drawn hatched, not solid.
         axis.broken_barh(
@@ -421,12 +499,20 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
     for row in contacts.itertuples():
         if row.channel_id in lanes:
             lane = lanes[row.channel_id]
-            axis.plot([row.event_date] * 2, [lane - 0.3, lane + 0.3], color="white", linewidth=0.9, zorder=3)
+            (tick,) = axis.plot([row.event_date] * 2, [lane - 0.3, lane + 0.3], color="white", linewidth=0.9, zorder=3)
+            when = analysis.format_date(row.event_date, row.date_precision)
+            chart_marks.append(Mark(tick, f"{row.title} ({when})", analysis.fact_anchor(row.event_id)))
+            drawn.append(_event_row("contact", row))
     # An attempt to reach the other side that went unanswered is a cross on its lane.
     failed = analysis.done_events(data)
     failed = failed[(failed["category"] == "failed_contact") & failed["channel_id"].isin(lanes)]
     for row in failed[failed["event_date"].between(pd.Timestamp(start), end_ts)].itertuples():
-        axis.scatter([row.event_date], [lanes[row.channel_id]], marker="x", s=28, color=INK, linewidth=1.3, zorder=4)
+        cross = axis.scatter(
+            [row.event_date], [lanes[row.channel_id]], marker="x", s=28, color=INK, linewidth=1.3, zorder=4
+        )
+        when = analysis.format_date(row.event_date, row.date_precision)
+        chart_marks.append(Mark(cross, f"{row.title} ({when})", analysis.fact_anchor(row.event_id)))
+        drawn.append(_event_row("unanswered attempt", row))
     # Past the record's review date nothing is known: that stretch is shaded, not drawn as a status.
     if reviewed < end_ts:
         axis.axvspan(reviewed, end_ts, facecolor="white", edgecolor="#BBBBBB", hatch="....", linewidth=0, zorder=2.5)
@@ -448,7 +534,12 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
             groups.append([row])
     for index, group in enumerate(groups):
         label = str(group[0].number) if len(group) == 1 else f"{group[0].number}–{group[-1].number}"
-        axis.annotate(
+        for row in group:
+            drawn.append(_event_row("key event", row) | {"number": row.number})
+        names = "; ".join(
+            f"{row.number}. {row.title} ({analysis.format_date(row.event_date, row.date_precision)})" for row in group
+        )
+        marker = axis.annotate(
             label,
             (group[0].event_date, -0.7 - 0.5 * (index % 3)),
             ha="left" if len(group) > 1 else "center",
@@ -458,6 +549,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
             bbox=dict(boxstyle="round,pad=0.25", facecolor=_milestone_colour(group), edgecolor="none"),
             annotation_clip=False,
         )
+        chart_marks.append(Mark(marker, names, analysis.fact_anchor(group[0].event_id)))
     axis.set_ylim(len(lanes) - 0.5, -2.0)
     legend = [Patch(facecolor=colour, label=status) for status, colour in STATUS_COLOURS.items()]
     legend.append(Patch(facecolor="white", edgecolor=INK, hatch="////", label="start known only to month/year"))
@@ -503,7 +595,10 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
     )
     if reviewed < end_ts:
         caption += f" The dotted stretch after {reviewed:%-d %B %Y}, the day the record was reviewed to, is unknown."
-    return Chart(figure, "swimlanes", alt, caption, source_ids)
+    table = pd.DataFrame(
+        drawn, columns=[*_EVENT_COLUMNS, "channel", "status", "start_date", "start_precision", "end_date", "number"]
+    )
+    return Chart(figure, "swimlanes", alt, caption, source_ids, table, chart_marks)
 
 
 def _milestone_colour(group: list) -> str:
@@ -550,9 +645,18 @@ def plot_nrc_meetings(data: Dataset, parameters: ReportParameters, first_year: i
                 right = period.end_date.year + (period.end_date.dayofyear - 1) / 365.25 - 0.5
                 axis.axvspan(left, right, facecolor=ORANGE, alpha=0.5, edgecolor="none")
                 axis.text((left + right) / 2, top * 1.12, "on hold", ha="center", fontsize=8, color=INK)
+    chart_marks: list[Mark] = []
+    held = analysis.nrc_meetings(data).sort_values("event_date")
     if counts is not None:
         bars = axis.bar(counts.index, counts.values, color=MEETINGS, width=0.65)
         axis.bar_label(bars, labels=[str(value) for value in counts.values], padding=2, fontsize=8)
+        for bar, (year, value) in zip(bars, counts.items()):
+            those = held[held["event_date"].dt.year == year]
+            days = ", ".join(f"{d.day} {d:%b}" for d in those["event_date"])
+            title = f"{year}: {value} meeting{'s' if value != 1 else ''}" + (f" ({days})" if days else "")
+            chart_marks.append(
+                Mark(bar, title, analysis.fact_anchor(those["event_id"].iloc[0]) if len(those) else None)
+            )
     years = list(range(first_year, last_year + 1))
     step = 1 if len(years) <= 12 else 2
     axis.set_xticks(years[::step] if years[-1] in years[::step] else years[::step] + [years[-1]])
@@ -592,7 +696,13 @@ def plot_nrc_meetings(data: Dataset, parameters: ReportParameters, first_year: i
             "ambassador level (the orange band marks the 2008–09 hold)"
         )
     caption += "."
-    return Chart(figure, "nrc-meetings", alt, caption, source_ids)
+    table = pd.DataFrame(
+        {
+            "year": list(counts.index) if counts is not None else [],
+            "meetings": [int(v) for v in counts.values] if counts is not None else [],
+        }
+    )
+    return Chart(figure, "nrc-meetings", alt, caption, source_ids, table, chart_marks)
 
 
 # --- 3. channels still open ------------------------------------------------------------------------
@@ -611,10 +721,14 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.3 + 0.46 * max(len(status), 1)), layout="constrained")
     end = pd.Timestamp(count_end)
     reported = False
+    chart_marks: list[Mark] = []
     for lane, row in enumerate(status.itertuples()):
         colour = STATUS_COLOURS.get(row.status, GREY)
         alpha = CONFIDENCE_ALPHA[row.last_contact_confidence]
-        axis.barh(lane, row.days_silent, color=colour, alpha=alpha, height=0.6)
+        (bar,) = axis.barh(lane, row.days_silent, color=colour, alpha=alpha, height=0.6)
+        last = analysis.format_date(row.last_contact, row.last_contact_precision)
+        title = f"{row.channel}: {row.days_silent:,} days since {row.last_contact_title} ({last})"
+        chart_marks.append(Mark(bar, title, analysis.channel_anchor(row.channel_id)))
         when = analysis.format_date(row.last_contact, row.last_contact_precision)
         days = f"{'at least ' if row.silence_is_minimum else ''}{row.days_silent:,} days"
         text = f"  {days}\n  since {when}"
@@ -661,7 +775,19 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
             " A hollow dot marks the last time one side said the channel was kept or used, with no dated contact."
         )
     caption += " Channels with no dated contact are left out; the table lists them."
-    return Chart(figure, "channel-silence", alt, caption, source_ids)
+    shown = status.iloc[::-1]
+    table = pd.DataFrame(
+        {
+            "channel": shown["channel"].tolist(),
+            "status": shown["status"].tolist(),
+            "last_dated_contact_date": [_iso(d) for d in shown["last_contact"]],
+            "last_dated_contact": shown["last_contact_title"].tolist(),
+            f"days_since_to_{count_end:%Y_%m_%d}": [int(d) for d in shown["days_silent"]],
+            "days_are_a_minimum": shown["silence_is_minimum"].astype(bool).tolist(),
+            "last_reported_in_use_date": [_iso(d) for d in shown["last_report"]],
+        }
+    )
+    return Chart(figure, "channel-silence", alt, caption, source_ids, table, chart_marks)
 
 
 # --- 4. what happened next ---------------------------------------------------------------------
@@ -701,12 +827,14 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
         events = recorded[recorded["is_milestone"]].reset_index(drop=True)
     figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.0 + 0.24 * max(len(events), 1)), layout="constrained")
     hollow_drawn = False
+    chart_marks: list[Mark] = []
     for lane, row in enumerate(events.itertuples()):
         colour = TIMELINE_COLOURS.get(row.category, (NEUTRAL, ""))[0]
         marker = TIMELINE_MARKERS.get(row.category, "o")
         hollow = row.confidence in ("L", "unverified")
         hollow_drawn |= hollow
-        axis.scatter(
+        when = analysis.format_date(row.event_date, row.date_precision)
+        point = axis.scatter(
             [0],
             [lane],
             s=30,
@@ -716,6 +844,7 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
             linewidth=1.2,
             zorder=3,
         )
+        chart_marks.append(Mark(point, f"{row.title} ({when})", analysis.fact_anchor(row.event_id)))
         grade = "" if row.confidence == "H" else f" [{row.confidence}]"
         axis.text(
             -0.08, lane, analysis.format_date(row.event_date, row.date_precision), ha="right", va="center", fontsize=8.5
@@ -753,7 +882,8 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     caption += "; colours and shapes mark suspensions, closures, war and enlargement. "
     caption += "Grades below H are shown in brackets"
     caption += "; hollow dots are weakly attested." if hollow_drawn else "."
-    return Chart(figure, "timeline", alt, caption, source_ids)
+    table = pd.DataFrame([_event_row(str(row.category), row) for row in events.itertuples()], columns=_EVENT_COLUMNS)
+    return Chart(figure, "timeline", alt, caption, source_ids, table, chart_marks)
 
 
 # --- 5. the years since 2014 -----------------------------------------------------------------------
@@ -775,11 +905,17 @@ def plot_contacts_per_year(data: Dataset, parameters: ReportParameters, first_ye
     table = analysis.contacts_per_year(data, first_year, last_day.year)
     figure, axis = plt.subplots(figsize=(WIDTH_IN, 3.2), layout="constrained")
     bottom = pd.Series(0, index=table.index)
+    chart_marks: list[Mark] = []
     for channel in table.columns:
         values = table[channel]
         if values.sum() == 0:
             continue
-        axis.bar(table.index, values, bottom=bottom, width=0.7, color=CONTACT_COLOURS.get(channel, GREY), label=channel)
+        colour = CONTACT_COLOURS.get(channel, GREY)
+        bars = axis.bar(table.index, values, bottom=bottom, width=0.7, color=colour, label=channel)
+        for bar, (year, value) in zip(bars, values.items()):
+            if value:
+                title = f"{year}: {value} dated contact{'s' if value != 1 else ''} on the {channel}"
+                chart_marks.append(Mark(bar, title))
         bottom = bottom + values
     for year, total in bottom.items():
         axis.text(year, total + 0.15, str(int(total)), ha="center", va="bottom", fontsize=8, color=INK)
@@ -810,4 +946,6 @@ def plot_contacts_per_year(data: Dataset, parameters: ReportParameters, first_ye
     )
     if last_day < parameters.shown_end:
         caption += f" {last_day.year} runs to {last_day:%-d %B}, the day the record was reviewed to."
-    return Chart(figure, "contacts-per-year", alt, caption, source_ids)
+    drawn = table.loc[:, table.sum() > 0]
+    drawn.columns = [f"contacts_{re.sub(r'[^a-z0-9]+', '_', name.lower()).strip('_')}" for name in drawn.columns]
+    return Chart(figure, "contacts-per-year", alt, caption, source_ids, drawn.reset_index(), chart_marks)

@@ -630,7 +630,7 @@ def watch_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
             "date": [analysis.format_date(d, p) for d, p in zip(upcoming["event_date"], upcoming["date_precision"])],
             "what": upcoming["summary"],
             "grade": upcoming["confidence"].astype(str),
-            "_row_id": upcoming["event_id"],
+            "_row_id": upcoming["event_id"].map(analysis.fact_anchor),
             "_source_ids": upcoming["source_ids"],
         }
     )
@@ -785,7 +785,7 @@ def changes_since_table(data: Dataset, start: dt.date, as_of: dt.date) -> pd.Dat
                 "channel": period.channel_name,
                 "became": words,
                 "grade": str(period.confidence),
-                "_row_id": period.period_id,
+                "_row_id": analysis.period_anchor(period.period_id),
                 "_source_ids": events.at[period.start_event_id, "source_ids"],
             }
         )

@@ -55,6 +55,8 @@ class ReportRun:
     full_data: Dataset  # everything, for checks that need to know what comes later
     # Source id -> its number in this report's source list, in the order a reader first meets it.
     source_numbers: dict[str, int] = field(default_factory=dict)
+    # Row ids already given to a table row on this page.
+    anchors: set[str] = field(default_factory=set)
 
     def cite(self, source_ids) -> str:
         """Links to the numbered entries of the source list, e.g. '[1], [4]' (HTML; PDF keeps them as links)."""
@@ -101,6 +103,8 @@ class ReportRun:
             "caption": chart.caption,
             "source_ids": ordered,
             "png": base64.b64encode(png).decode("ascii"),
+            "svg": svg_markup(chart),
+            "data": chart_data_records(chart),
         }
         display({"text/html": figure_html(chart, png, caption), BLOCK_MIME: block}, raw=True)
         plt.close(chart.figure)
@@ -129,7 +133,12 @@ class ReportRun:
             "source_ids": row_sources,
             "row_ids": [str(value) for value in table["_row_id"]] if "_row_id" in table else None,
         }
-        display({"text/html": table_html(shown, caption, links), BLOCK_MIME: block}, raw=True)
+        anchors = None
+        if block["row_ids"]:
+            # A fact shown twice on a page is the target of its first row only: ids stay unique.
+            anchors = [None if row_id in self.anchors else row_id for row_id in block["row_ids"]]
+            self.anchors.update(block["row_ids"])
+        display({"text/html": table_html(shown, caption, links, anchors), BLOCK_MIME: block}, raw=True)
 
     def say(self, markdown: str) -> None:
         """Display narrative whose numbers come from the data (Markdown)."""
@@ -202,10 +211,40 @@ def png_bytes(chart: Chart) -> bytes:
     pad = plt.rcParams["savefig.pad_inches"]
     box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(pad)
     figure.set_layout_engine("none")  # keep the positions just computed
+    figure._report_box = box  # the SVG of the same chart is cut to the same box
     buffer = io.BytesIO()
     # No metadata: matplotlib writes no time into a PNG, and the Software entry is left out too.
     figure.savefig(buffer, format="png", dpi=200, bbox_inches=box, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def svg_markup(chart: Chart) -> str:
+    """The chart as inline SVG for the screen edition, after `png_bytes` has laid it out.
+
+    Each mark (a marker, bar or lane segment standing for a fact) carries a <title>, which a browser shows
+    when the pointer rests on it, and links to the fact's row where it has one: no script, no outside
+    request. Fixed ids and no date keep the bytes the same from the same inputs.
+    """
+    figure = chart.figure
+    for number, mark in enumerate(chart.marks):
+        mark.artist.set_gid(f"{chart.name}-mark-{number}")
+        if mark.anchor:
+            mark.artist.set_url(f"#{mark.anchor}")
+            if hasattr(mark.artist, "set_urls"):  # a collection (bars of a lane, a scatter) links per element
+                mark.artist.set_urls([f"#{mark.anchor}"])
+    box = getattr(figure, "_report_box", None)
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches=box, metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    for number, mark in enumerate(chart.marks):
+        gid = f"{chart.name}-mark-{number}"
+        svg = svg.replace(f'<g id="{gid}">', f'<g id="{gid}"><title>{html.escape(mark.title)}</title>', 1)
+    svg = svg[svg.index("<svg") :]  # no XML declaration or doctype inside HTML
+    svg = svg.replace(' target="_blank"', "")  # a fact's row is on the same page
+    label = html.escape(chart.alt_text, quote=True)
+    svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}" class="chart-svg"', svg, count=1)
+    svg = re.sub(r'(<svg\b[^>]*?)\swidth="[^"]*pt"\s+height="[^"]*pt"', r"\1", svg, count=1)
+    return svg
 
 
 def figure_html(chart: Chart, png: bytes, caption: str) -> str:
@@ -226,8 +265,14 @@ def _unbreakable_dates(text: str) -> str:
     return _DATE_IN_TEXT.sub(lambda match: match.group(0).replace(" ", "\u00a0"), text)
 
 
-def table_html(table: pd.DataFrame, caption: str, source_links: list[str] | None = None) -> str:
-    """A table as a captioned <figure>: no index, dates kept on one line, and a column of source links."""
+def table_html(
+    table: pd.DataFrame, caption: str, source_links: list[str] | None = None, anchors: list[str | None] | None = None
+) -> str:
+    """A table as a captioned <figure>: no index, dates kept on one line, and a column of source links.
+
+    With `anchors`, each row takes its fact's id, so a reader can link to it, and its first cell a small
+    link mark pointing at itself.
+    """
     shown = table.copy()
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
@@ -236,8 +281,29 @@ def table_html(table: pd.DataFrame, caption: str, source_links: list[str] | None
     shown = shown.map(lambda value: _unbreakable_dates(html.escape(str(value))))
     if source_links is not None:
         shown["sources"] = [links or "—" for links in source_links]
+    if anchors is not None:
+        first = shown.columns[0]
+        shown[first] = [
+            value
+            if anchor is None
+            else f'<a class="row-link" href="#{anchor}" aria-label="Link to this row">#</a> {value}'
+            for value, anchor in zip(shown[first], anchors)
+        ]
     body = shown.to_html(index=False, border=0, classes="data-table", escape=False)
+    if anchors is not None:
+        body = _with_row_ids(body, anchors)
     return f'<figure class="table"><figcaption>{html.escape(caption)}</figcaption>{body}</figure>'
+
+
+def _with_row_ids(body: str, anchors: list[str | None]) -> str:
+    """The body rows of a pandas HTML table, in order, each given its anchor as id (None: no id)."""
+    ids = iter(anchors)
+
+    def opening(_match) -> str:
+        anchor = next(ids)
+        return f'<tr id="{anchor}">' if anchor else "<tr>"
+
+    return re.sub(r"<tr>(?=\s*<td)", opening, body)
 
 
 def citation_html(source_ids: list[str], numbers: dict[str, int], anchor) -> str:
@@ -260,6 +326,15 @@ def citation_html(source_ids: list[str], numbers: dict[str, int], anchor) -> str
     if not parts:
         return ""
     return f'<span class="cites" data-sources="{" ".join(ids)}">{", ".join(parts)}</span>'
+
+
+def chart_data_records(chart: Chart) -> dict:
+    """A chart's drawn data as columns and rows of text (the form a CSV takes), for the block."""
+    frame = chart.data.astype(object).where(chart.data.notna(), "")
+    return {
+        "columns": [str(c) for c in frame.columns],
+        "rows": [[str(v) for v in row] for row in frame.itertuples(index=False)],
+    }
 
 
 def cell_texts(table: pd.DataFrame) -> list[list[str]]:
