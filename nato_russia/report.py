@@ -94,7 +94,8 @@ class ReportRun:
                 self._number(source_id)
             caption += f" Sources: {self.cite(shown)}"
             if rest:
-                caption += f' and <a href="#{self._sources_anchor()}">{len(rest)} more</a>'
+                more = f'<a href="#{self._sources_anchor()}">{len(rest)} more</a>'
+                caption += f' and <span class="cites" data-sources="{" ".join(rest)}">{more}</span>'
             caption += "."
         block = {
             "kind": "figure",

@@ -100,13 +100,13 @@ def test_staffing_numbers_for_the_full_record_and_as_the_source_saw_it(tmp_path)
     # Decided on 6 October, in force from 1 November: announced is not done.
     assert "decided to cut the cap to 10 from 1 November 2021" in then
     assert "Russia announced on 18 October 2021 that it would suspend the mission from 1 November 2021" in then
-    assert "stopped work" not in then
+    assert "Russia suspended the mission" not in then
 
 
 def test_channels_on_the_day_the_source_was_published(tmp_path):
     notebook = paths.NOTEBOOKS_DIR / "03-channels.ipynb"
     then = _text(_execute(notebook, tmp_path, as_of="2021-10-19", period_end="2021-10-19"))
-    assert "on 19 October 2021" in then
+    assert "before 19 October 2021" in then
     # The mission was suspended only on 1 November 2021: announced, not done.
     assert "Russia's mission to NATO to be suspended from 1 November 2021" in html.unescape(then)
 
@@ -194,8 +194,10 @@ def test_a_later_edition_has_what_to_watch_and_numbered_linked_sources(tmp_path)
     for first, last in re.findall(r"\[(\d+)\]</a>–<a class=\"cite\" href=\"#source-05-brief-\d+\">\[(\d+)\]", text):
         cited_numbers |= set(range(int(first), int(last) + 1))  # a range "[4]–[9]" cites 4 to 9
     entries = {int(n) for n in re.findall(r'<li id="source-05-brief-(\d+)"', text)}
-    assert cited_numbers and cited_numbers == entries, "every number points at an entry, and every entry is cited"
-    assert len(entries) == len(cited)
+    assert cited_numbers and cited_numbers <= entries, "every number points at an entry"
+    # Every entry is cited: by a numbered link, or among a chart caption's "and N more".
+    cited_ids = {i for ids in re.findall(r'data-sources="([^"]+)"', text) for i in ids.split()}
+    assert len(entries) == len(cited) == len(cited_ids)
     # Ids may sit in attributes (a citation keeps the ids it cites), never in the text a reader sees.
     visible = re.sub(r"<[^>]+>", " ", text)
     for bad in ("[AP report", "facts_supplement", "dw_sheyko_2021", "whole item"):
