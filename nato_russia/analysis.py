@@ -59,6 +59,7 @@ def as_of_view(data: Dataset, as_of: dt.date) -> Dataset:
         periods.loc[ended_later, column] = pd.NA
     event_entities = data.event_entities[data.event_entities["event_id"].isin(known)]
     roles = data.roles[data.roles["start_date"].isna() | (data.roles["start_date"] <= cutoff)]
+    corrections = data.corrections[data.corrections["corrected_on"] <= cutoff]
     return dataclasses.replace(
         data,
         sources=sources,
@@ -68,6 +69,7 @@ def as_of_view(data: Dataset, as_of: dt.date) -> Dataset:
         channel_periods=periods,
         event_entities=event_entities,
         roles=roles,
+        corrections=corrections,
     )
 
 

@@ -32,6 +32,7 @@ TABLES = (
     "channel_periods",
     "staffing",
     "citations",
+    "corrections",
 )
 # The tables whose rows are facts: each must cite at least one document in citations.csv.
 FACT_TABLES = {"events": "event_id", "staffing": "staffing_id"}
@@ -88,6 +89,7 @@ class Dataset:
     channel_periods: pd.DataFrame
     staffing: pd.DataFrame
     citations: pd.DataFrame
+    corrections: pd.DataFrame
     data_dir: Path
     data_hash: str
     # The day up to which the editors searched for new events (the descriptor's `reviewed_to`): nothing
@@ -399,6 +401,7 @@ def _check_cross_field_rules(frames: dict[str, pd.DataFrame], resources: dict) -
     _check_periods(frames["channel_periods"], frames["events"])
     _check_id_dates(frames["events"])
     _check_citations(frames)
+    _check_corrections(frames)
 
 
 def _check_precision(frame: pd.DataFrame, date_field: str, precision_field: str) -> None:
@@ -525,6 +528,33 @@ def _check_citations(frames: dict[str, pd.DataFrame]) -> None:
                     value=fact_id,
                     expected="at least one row for it in citations.csv naming a document of sources.csv",
                 )
+
+
+def _check_corrections(frames: dict[str, pd.DataFrame]) -> None:
+    """A correction names a fact that exists (events, staffing, channel periods), unless it removed that fact."""
+    corrections = frames["corrections"]
+    facts = set(frames["events"]["event_id"]) | set(frames["staffing"]["staffing_id"])
+    facts |= set(frames["channel_periods"]["period_id"])
+    for line, fact_id, field in zip(corrections.index, corrections["fact_id"], corrections["field"]):
+        if field == "removed":
+            if fact_id in facts:
+                raise DataError(
+                    corrections.attrs["file"],
+                    "the correction says a fact was removed, but it is still in the data",
+                    line=line,
+                    field="fact_id",
+                    value=fact_id,
+                    expected="the id of a fact no longer in events.csv, staffing.csv or channel_periods.csv",
+                )
+        elif fact_id not in facts:
+            raise DataError(
+                corrections.attrs["file"],
+                "the correction points at a missing fact",
+                line=line,
+                field="fact_id",
+                value=fact_id,
+                expected="an event_id, staffing_id or period_id as it stands now",
+            )
 
 
 def known_from(date: pd.Timestamp, precision: str) -> pd.Timestamp:

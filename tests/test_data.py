@@ -504,3 +504,40 @@ def test_every_title_not_in_english_carries_an_english_gloss(dataset):
     foreign = sources[sources["language"] != "en"]
     assert foreign["title_english"].notna().all(), list(foreign.loc[foreign["title_english"].isna(), "source_id"])
     assert sources.loc[sources["language"] == "en", "title_english"].isna().all()
+
+
+# --- the corrections log --------------------------------------------------------------------------
+
+
+def test_the_corrections_log_records_this_months_corrections_with_their_reasons(dataset):
+    log = dataset.corrections
+    assert {"ev_2014_06_02_nrc_meeting", "rm_article_cap_30"} <= set(log["fact_id"])
+    assert log["reason"].str.len().gt(20).all()
+    renamed = log[log["field"] == "id"]
+    assert set(renamed["new_value"]) <= set(dataset.events["event_id"])
+
+
+def test_a_correction_of_a_missing_fact_is_refused(data_copy):
+    line = edit_cell(data_copy, "corrections", 0, "fact_id", "ev_1900_01_01_nothing")
+    _fails(data_copy, "corrections.csv", line, "fact_id", ["missing fact", "ev_1900_01_01_nothing"])
+
+
+def test_a_correction_that_removes_a_fact_still_present_is_refused(data_copy):
+    rows = read_rows(data_copy / "corrections.csv")
+    index = next(i for i, row in enumerate(rows) if row["field"] == "removed")
+    line = edit_cell(data_copy, "corrections", index, "fact_id", "ev_2014_06_02_nrc_meeting")
+    _fails(data_copy, "corrections.csv", line, "fact_id", ["still in the data"])
+
+
+def test_a_correction_citing_an_unknown_document_is_refused(data_copy):
+    line = edit_cell(data_copy, "corrections", 1, "source_id", "no_such_source")
+    _fails(data_copy, "corrections.csv", line, "source_id", ["no_such_source"])
+
+
+def test_an_edition_knows_only_the_corrections_made_by_its_date(dataset):
+    import datetime as dt
+
+    from nato_russia import analysis
+
+    assert analysis.as_of_view(dataset, dt.date(2021, 10, 19)).corrections.empty
+    assert len(analysis.as_of_view(dataset, dt.date(2026, 12, 3)).corrections) == len(dataset.corrections)
