@@ -790,3 +790,64 @@ def changes_since_table(data: Dataset, start: dt.date, as_of: dt.date) -> pd.Dat
             }
         )
     return pd.DataFrame(rows, columns=["date", "channel", "became", "grade", "_row_id", "_source_ids"])
+
+
+# --- corrections ------------------------------------------------------------------------------------
+
+
+def _fact_label(data: Dataset, fact_id: str, fallback: str) -> str:
+    """What a reader calls a fact: an event's title, a staffing figure's measure, a period's channel and status."""
+    events = data.events.set_index("event_id")
+    if fact_id in events.index:
+        row = events.loc[fact_id]
+        return f"{row['title']} ({analysis.format_date(row['event_date'], row['date_precision'])})"
+    staffing = data.staffing.set_index("staffing_id")
+    if fact_id in staffing.index:
+        row = staffing.loc[fact_id]
+        what = str(row["measure"]).replace("_", " ")
+        when = analysis.format_date(row["effective_date"], row["date_precision"])
+        return f"Russia's mission: {what} {row['staff_count']} ({when})"
+    periods = data.channel_periods.set_index("period_id")
+    if fact_id in periods.index:
+        row = periods.loc[fact_id]
+        when = analysis.format_date(row["start_date"], row["start_precision"])
+        return f"{row['channel_name']}: {row['status']} from {when}"
+    return fallback
+
+
+def corrections_table(data: Dataset) -> pd.DataFrame:
+    """The corrections made to published facts up to the as-of date, newest first, each with its reason."""
+    log = data.corrections.sort_values(["corrected_on", "correction_id"], ascending=[False, True])
+    rows = []
+    for row in log.itertuples():
+        old = row.old_value if isinstance(row.old_value, str) else ""
+        new = row.new_value if isinstance(row.new_value, str) else ""
+        if row.field == "added":
+            change = "added to the record"
+        elif row.field == "removed":
+            change = "removed from the record"
+        elif row.field == "id":
+            change = "renamed"
+        else:
+            change = f"{row.field}: {old} → {new}"
+        rows.append(
+            {
+                "corrected": analysis.format_date(row.corrected_on, "day"),
+                "fact": _fact_label(data, row.fact_id, old or row.fact_id),
+                "what changed": change,
+                "why": row.reason,
+                "_source_ids": () if pd.isna(row.source_id) else (row.source_id,),
+            }
+        )
+    return pd.DataFrame(rows, columns=["corrected", "fact", "what changed", "why", "_source_ids"])
+
+
+def corrections_note(data: Dataset) -> str:
+    """One sentence before the corrections table: how many, and where readers send a new one."""
+    count = len(data.corrections)
+    if not count:
+        return "No published fact had been corrected by the as-of date."
+    return (
+        f"{_plural(count, 'correction').capitalize()} to published facts had been made by the as-of date, "
+        "newest first; each says what changed and why."
+    )
