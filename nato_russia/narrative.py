@@ -211,7 +211,12 @@ def _what_is_left(data: Dataset, as_of: dt.date) -> str:
         f"Russia {verb} open on {_day(count_end)}"
     )
     if len(announced):
-        text += f", {number_word(len(announced))} of them due to close or be suspended"
+        when = _day(announced["announced_from"].min())
+        left = len(open_rows) - len(announced)
+        text += (
+            f"; {number_word(len(announced))} of them are due to close or be suspended on {when}, "
+            f"which would leave {number_word(left)}"
+        )
     elif 0 < len(open_rows) <= 3:
         text += ", " + analysis.join_and([_the(name) for name in open_rows["channel"]])
     sources: list[str] = []
@@ -300,8 +305,8 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
         staying = open_rows[open_rows["announced_status"].isna()]
         if len(staying) < len(open_rows):
             return (
-                f"Once those changes take effect, {number_word(len(staying))} channels will be left to manage a "
-                "crisis, with no Russian mission at NATO and no NATO office in Moscow to carry messages."
+                "It would leave no Russian mission at NATO and no NATO office in Moscow to carry messages "
+                "between them in a crisis."
             )
         return None
     latest = incidents.sort_values("event_date").iloc[-1]
@@ -368,10 +373,15 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
     count_end = analysis.counted_to(data, as_of)
     status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
     open_rows = status[status["status"] == "open"]
+    announced = open_rows[open_rows["announced_status"].notna()]
+    value = f"{len(open_rows)} of {len(status)}"
+    if len(announced):
+        when = analysis.format_date(announced["announced_from"].min(), "day")
+        value += f"; {len(open_rows) - len(announced)} after the closures announced for {when}"
     rows = [
         {
             "figure": "NATO–Russia channels open",
-            "value": f"{len(open_rows)} of {len(status)}",
+            "value": value,
             "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
             "_source_ids": tuple(i for ids in open_rows["status_source_ids"] for i in ids),
         }
