@@ -1018,7 +1018,7 @@ def channels_headline(data: Dataset, as_of: dt.date) -> str:
     if latest is not None:
         prefix = "at least " if latest["silence_is_minimum"] else ""
         when = _long(latest["last_contact"], latest["last_contact_precision"])
-        days = f"{prefix}{int(latest['days_silent']):,} days earlier"
+        days = f"{prefix}{int(latest['days_silent']):,} days before {_day(count_end)}"
         text += f", and the last dated contact on any of them came on {when}, {days}"
     return text + "."
 
@@ -1032,6 +1032,17 @@ def channels_finding(data: Dataset, as_of: dt.date) -> str:
     if latest is not None:
         sources = list(latest["last_contact_source_ids"]) + sources
     sentences = [f"**{channels_headline(data, as_of)}**" + narrative.cite(data, sources)]
+    announced = open_rows[open_rows["announced_status"].notna()]
+    if len(announced):
+        changes = [
+            f"{_the(row.channel)} to be {row.announced_status} from "
+            f"{_long(row.announced_from, row.announced_from_precision)}"
+            for row in announced.itertuples()
+        ]
+        sentences.append(
+            f"Announced but not yet in force: {analysis.join_and(changes)}."
+            + narrative.cite(data, _ids(announced, "announced_source_ids"))
+        )
     if latest is not None:
         contacts = analysis.verified_contacts(data)
         count = int((contacts["channel_id"] == latest["channel_id"]).sum())
