@@ -27,6 +27,7 @@ from matplotlib.patches import Patch
 from nato_russia import analysis, charts, narrative
 from nato_russia.data import Dataset
 from nato_russia.params import ReportParameters
+from nato_russia.report import citation_ids
 
 # A suspension follows a trigger (a war, a recognition, an annexation, an expulsion) when it was decided
 # within this many days of it; the record's reasons say what each decision answered.
@@ -401,13 +402,15 @@ def suspension_record(data: Dataset, as_of: dt.date) -> pd.DataFrame:
         is_minimum = period.start_precision != "day"
         days = int((stop - (span_end - pd.Timedelta(days=1) if is_minimum else period.start_date)).days)
         reason = decided_event["reason"] if decided_event is not None else start_event["reason"]
-        source_ids = list(start_event["source_ids"])
+        parts = [start_event["source_ids"]]
         if decided_event is not None:
-            source_ids += list(decided_event["source_ids"])
+            parts.append(decided_event["source_ids"])
         if trigger is not None:
-            source_ids += list(trigger["source_ids"])
+            parts.append(trigger["source_ids"])
         if ended:
-            source_ids += list(events.at[period.end_event_id, "source_ids"])
+            parts.append(events.at[period.end_event_id, "source_ids"])
+        source_ids = [i for ids in parts for i in ids]
+        lead_ids = [ids[0] for ids in parts if len(ids)]
         rows.append(
             {
                 "period_id": period.period_id,
@@ -437,6 +440,7 @@ def suspension_record(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "days": days,
                 "days_is_minimum": is_minimum,
                 "source_ids": tuple(dict.fromkeys(source_ids)),
+                "lead_source_ids": tuple(dict.fromkeys(lead_ids)),
             }
         )
     columns = [
@@ -465,6 +469,7 @@ def suspension_record(data: Dataset, as_of: dt.date) -> pd.DataFrame:
         "days",
         "days_is_minimum",
         "source_ids",
+        "lead_source_ids",
     ]
     frame = pd.DataFrame(rows, columns=columns)
     frame["days_after_trigger"] = frame["days_after_trigger"].astype("Int64")
@@ -480,7 +485,8 @@ def suspension_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
         if isinstance(row.trigger, str):
             return f"{row.trigger} ({analysis.format_date(row.trigger_date, 'day')})"
         if row.decision_category != "suspension":
-            return f"no decision on record ({row.decision})"
+            last = analysis.format_date(row.start_date, "day")
+            return f"no decision on record: the channel stopped meeting after {last}"
         reason = f"; reason given: {row.reason.removeprefix('it was ')}" if isinstance(row.reason, str) else ""
         return "no dated act in the record" + reason
 
@@ -488,6 +494,9 @@ def suspension_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
         text = analysis.format_date(row.start_date, row.start_precision)
         if isinstance(row.decided_title, str) and row.decided_date != row.start_date:
             text += f" (announced {analysis.format_date(row.decided_date, 'day')})"
+        whose = _note_attribution(row.status_note)
+        if whose and row.decision_category == "suspension":
+            text += f" ({whose})"
         return text
 
     def ending(row) -> str:
@@ -509,12 +518,12 @@ def suspension_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
             "channel": record["channel"],
             "suspended": [decided(row) for row in record.itertuples()],
             "after": [followed(row) for row in record.itertuples()],
-            "days after": ["—" if pd.isna(days) else f"{days}" for days in record["days_after_trigger"]],
+            "days after the act": ["—" if pd.isna(days) else f"{days}" for days in record["days_after_trigger"]],
             "ended": [ending(row) for row in record.itertuples()],
             "days suspended": [lasted(row) for row in record.itertuples()],
             "grade": record["confidence"],
             "_row_id": record["period_id"],
-            "_source_ids": record["source_ids"],
+            "_source_ids": record["lead_source_ids"],
         }
     )
 
@@ -548,7 +557,7 @@ def suspension_pattern(record: pd.DataFrame) -> dict:
 # The kinds a reader asks about, in the order the table lists them; the first that fits an event is its kind.
 AFTER_BREAK_KINDS = (
     "dated NATO–Russia meetings, calls and letters",
-    "decisions that cut, suspended or closed a channel (announced or in force)",
+    "cuts, suspensions and closures of a channel (announced, in force or reported)",
     "channels opened or reopened (NATO's or the US's)",
     "war, recognitions and annexations",
     "incidents on or near allied territory",
@@ -641,7 +650,8 @@ def after_break_by_kind(data: Dataset, start: dt.date, end: dt.date) -> pd.DataF
 
 def after_break_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
     """The counts by kind as a reader's table (the dates used for sorting left out)."""
-    return after_break_by_kind(data, start, end).drop(columns=["_first_date", "_latest_date"])
+    table = after_break_by_kind(data, start, end).drop(columns=["_first_date", "_latest_date"])
+    return table.assign(kind=table["kind"].map(_capital))
 
 
 # --- 4. what the channels still open have carried --------------------------------------------------------
@@ -721,7 +731,7 @@ def remaining_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
             ],
             "dated contacts": remaining["contacts"],
             "last dated contact": [last(row) for row in remaining.itertuples()],
-            "statements of use since": [said(row) for row in remaining.itertuples()],
+            "statements since that it is used": [said(row) for row in remaining.itertuples()],
             "unanswered attempts": [
                 "—" if not row.failed else ", ".join(analysis.format_date(d, "day") for d in row.failed_dates)
                 for row in remaining.itertuples()
@@ -1008,18 +1018,17 @@ def channels_headline(data: Dataset, as_of: dt.date) -> str:
     status, latest = _contact_state(data, as_of)
     open_rows = status[status["status"] == "open"]
     verb = "is" if len(open_rows) == 1 else "are"
-    text = (
-        f"{_words(len(open_rows)).capitalize()} of the {_words(len(status))} NATO–Russia channels {verb} open "
-        f"on {_day(count_end)}"
-    )
+    text = f"{_words(len(open_rows)).capitalize()} of the {_words(len(status))} NATO–Russia channels {verb} open"
     announced = open_rows[open_rows["announced_status"].notna()]
     if len(announced):
         text += f", {_words(len(announced))} of them due to close or be suspended"
+    if latest is None:
+        text += f" on {_day(count_end)}"
     if latest is not None:
         prefix = "at least " if latest["silence_is_minimum"] else ""
         when = _long(latest["last_contact"], latest["last_contact_precision"])
         days = f"{prefix}{int(latest['days_silent']):,} days before {_day(count_end)}"
-        text += f", and the last dated contact on any of them came on {when}, {days}"
+        text += f", and the last dated contact on a channel still open or suspended came on {when}, {days}"
     return text + "."
 
 
@@ -1533,8 +1542,8 @@ def _carried(row) -> str:
     name = _capital(_the(row.channel))
     if row.contacts:
         text = (
-            f"{name} has carried {_plural(row.contacts, 'dated contact')}, the last on "
-            f"{_long(row.last_contact, row.last_contact_precision)}"
+            f"{name} has carried {_plural(row.contacts, 'dated contact')}, "
+            f"{'on' if row.contacts == 1 else 'the last on'} {_long(row.last_contact, row.last_contact_precision)}"
         )
     else:
         text = f"{name} has carried no dated contact since it was confirmed in {_long(row.since, 'month')}"
@@ -1659,7 +1668,8 @@ def open_questions(data: Dataset, parameters: ReportParameters) -> str:
             late = ", after the record's review date" if row.event_date.date() <= as_of and count_end < as_of else ""
             parts.append(f"{_the(row.title)} ({_long(row.event_date, row.date_precision)}{late})")
         items.append(
-            f"**What is scheduled or announced:** {analysis.join_and(parts)}." + narrative.cite(data, _ids(planned))
+            f"**What comes next on the calendar?** {_capital(analysis.join_and(parts))}."
+            + narrative.cite(data, _ids(planned))
         )
     if count_end < as_of:
         items.append(
@@ -1684,7 +1694,12 @@ def assessment_opening(data: Dataset, parameters: ReportParameters) -> str:
     count_end = analysis.counted_to(data, as_of)
     status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
     counts = status["status"].value_counts()
-    sentences = [f"**{assessment_headline(data, parameters)}**"]
+    _, latest = _contact_state(data, as_of)
+    record = suspension_record(data, as_of)
+    # The documents behind the headline: the first suspensions still in force, and the last dated contact.
+    ids = [ids[0] for ids in record.loc[record["outcome"] != "open", "source_ids"]][:2]
+    ids += [] if latest is None else list(latest["last_contact_source_ids"])[:1]
+    sentences = [f"**{assessment_headline(data, parameters)}**" + narrative.cite(data, ids)]
     suspended, closed = int(counts.get("suspended", 0)), int(counts.get("closed", 0))
     sentences.append(
         f"Of the {_words(len(status))} NATO–Russia channels on record, {_words(suspended)} "
@@ -1709,11 +1724,22 @@ def assessment_opening(data: Dataset, parameters: ReportParameters) -> str:
     return " ".join(sentences)
 
 
+def key_figures(data: Dataset, parameters: ReportParameters) -> pd.DataFrame:
+    """Page one's key figures (`narrative.key_figures`), each row citing its best three documents (official texts
+    first), so the overview's source list stays a list a reader can use."""
+    table = narrative.key_figures(data, parameters)
+    best = [narrative.CITATION.findall(narrative.cite(data, ids)) for ids in table["_source_ids"]]
+    return table.assign(_source_ids=[tuple(citation_ids(found[0])) if found else () for found in best])
+
+
 def council_years(data: Dataset, parameters: ReportParameters) -> tuple[int, int]:
-    """The years the Council chart counts every meeting of (`charts.plot_nrc_meetings`), so prose and bars agree."""
+    """The years whose every Council meeting the record holds, as the Council chart counts them
+    (`charts.plot_nrc_meetings`); the last year only if the record covers all of it, so no sentence says the
+    Council 'did not meet in' a year the editors reviewed only in part."""
     founded = analysis.founding_year(data, "nrc") or analysis.NRC_FULLY_COUNTED_FROM
     first = max(founded, parameters.period_start.year, analysis.NRC_FULLY_COUNTED_FROM)
-    last = min(analysis.counted_to(data, parameters.shown_end).year, parameters.shown_end.year)
+    end = analysis.counted_to(data, parameters.shown_end)
+    last = end.year if (end.month, end.day) == (12, 31) else end.year - 1
     return first, max(first, last)
 
 

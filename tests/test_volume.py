@@ -405,3 +405,19 @@ def test_every_chapter_of_the_volume_opens_with_its_finding(tmp_path):
         assert blocks[-1]["kind"] == "sources", f"{name} ends with its sources"
         title = next(cell.source for cell in notebook.cells if cell.cell_type == "markdown").lstrip("# ")
         assert title not in blocks[0]["markdown"], "no sentence repeats the title"
+
+
+def test_the_council_sentence_stops_at_the_last_year_the_record_covers_in_full():
+    data = analysis.as_of_view(load_dataset(), dt.date.fromisoformat(REAL_AS_OF))
+    first, last = volume.council_years(data, parameters(REAL_AS_OF))
+    assert first == analysis.NRC_FULLY_COUNTED_FROM
+    assert last == data.reviewed_to.year - 1  # reviewed to 1 July: that year is not covered in full
+
+
+def test_the_key_figures_cite_at_most_three_documents_each():
+    p = parameters(REAL_AS_OF)
+    data = analysis.as_of_view(load_dataset(), p.as_of)
+    figures = volume.key_figures(data, p)
+    assert list(figures["figure"]) == list(narrative.key_figures(data, p)["figure"])
+    assert all(1 <= len(ids) <= narrative.CITED_PER_SENTENCE for ids in figures["_source_ids"])
+    assert all(source_id in set(data.sources["source_id"]) for ids in figures["_source_ids"] for source_id in ids)
