@@ -10,18 +10,21 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import html
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from nato_russia import paths
+from nato_russia.publishing.typeset import TypesetError  # re-exported: a PDF that cannot be typeset fails
+
+__all__ = ["PdfCheckFailed", "Stamp", "TypesetError"]
 
 #: Cells removed entirely: papermill's injected values and the defaults they override.
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 
 TEMPLATE_NAME = "report"
 SCREEN_CSS = "report.css"
-PRINT_CSS = "print.css"
 EDITIONS_CSS = "editions.css"  # the changes section, the archive and the front page
 
 #: Where a published report finds the feed (reports/<variant>/<variant>.html -> reports/feed.xml).
@@ -119,7 +122,7 @@ def merge(notebooks: list):
 
 
 def _css() -> str:
-    names = (SCREEN_CSS, PRINT_CSS, EDITIONS_CSS)
+    names = (SCREEN_CSS, EDITIONS_CSS)
     return "\n".join((paths.TEMPLATES_DIR / name).read_text(encoding="utf-8") for name in names)
 
 
@@ -353,12 +356,42 @@ def _walk(node, seen=None):
         yield from _walk(kid, seen)
 
 
+def header_scope(element) -> str | None:
+    """The /Scope a table header cell's attributes give it ("/Column", "/Row", "/Both"), or None."""
+    attributes = element.get("/A")
+    attributes = attributes.get_object() if hasattr(attributes, "get_object") else attributes
+    for entry in attributes if isinstance(attributes, list) else [attributes]:
+        entry = entry.get_object() if hasattr(entry, "get_object") else entry
+        if isinstance(entry, dict) and entry.get("/O") == "/Table" and entry.get("/Scope"):
+            return str(entry["/Scope"])
+    return None
+
+
+def _unembedded_fonts(reader) -> set[str]:
+    """Names of the fonts some page uses without carrying the font program."""
+    missing = set()
+    for page in reader.pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for font in fonts.get_object().values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target.get("/FontDescriptor")
+            if font.get("/Subtype") == "/Type3":
+                continue
+            if descriptor is None or not any(
+                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            ):
+                missing.add(str(font.get("/BaseFont")))
+    return missing
+
+
 def check_pdf(path: Path, attachments: list[Path] = ()) -> None:
     """Read the PDF back and raise PdfCheckFailed, in one sentence, unless it is PDF/UA-1 and carries its data.
 
     Checked: PDF/UA-1 declared in its XMP metadata, a language, a title displayed, a structure tree, alt
-    text on every figure, header cells in every table, bookmarks, and attachments byte for byte equal to
-    the files they came from.
+    text on every figure, header cells with their scope in every table, every font embedded, bookmarks,
+    and attachments byte for byte equal to the files they came from.
     """
     from pypdf import PdfReader
 
@@ -384,9 +417,16 @@ def check_pdf(path: Path, attachments: list[Path] = ()) -> None:
     if any(not str(e.get("/Alt", "")).strip() for e in figures):
         problems.append(f"{sum(not str(e.get('/Alt', '')).strip() for e in figures)} figure(s) have no alt text")
     for table in (e for e in elements if e["/S"] == "/Table"):
-        if not any(e["/S"] == "/TH" for e in _walk(table)):
+        headers = [e for e in _walk(table) if e["/S"] == "/TH"]
+        if not headers:
             problems.append("a table has no header cells")
             break
+        if any(header_scope(e) is None for e in headers):
+            problems.append("a table's header cells do not say what they head (no /Scope)")
+            break
+    unembedded = sorted(_unembedded_fonts(reader))
+    if unembedded:
+        problems.append(f"fonts not embedded: {', '.join(unembedded[:3])}")
     if not reader.outline:
         problems.append("it has no bookmarks")
     attached = {name: contents[0] for name, contents in reader.attachments.items()}
@@ -396,3 +436,75 @@ def check_pdf(path: Path, attachments: list[Path] = ()) -> None:
         problems.append(f"its attachments differ from the data it was built from ({', '.join(wrong[:3])})")
     if problems:
         raise PdfCheckFailed(f"{path.name} fails the PDF/UA-1 and attachment check: " + "; ".join(problems))
+
+
+#: What the PDF's metadata says the report is about (its subject is the title, the as-of date and this).
+PDF_DESCRIPTION = (
+    "how cooperation and contact between NATO and Russia were cut, from sourced, dated facts. "
+    "The data tables it was built from are attached to the PDF."
+)
+PDF_KEYWORDS = (
+    "NATO",
+    "Russia",
+    "NATO–Russia Council",
+    "diplomatic missions",
+    "military lines of contact",
+    "sanctions and expulsions",
+)
+
+
+def colophon_fields(stamp: Stamp) -> dict:
+    """What the colophon prints about a build (the same fields as the HTML's colophon)."""
+    edition = ""
+    if stamp.today:
+        as_of = human_date(stamp.as_of)
+        edition = f"Edition of {as_of}: " + (
+            "the as-of date is fixed for this report."
+            if stamp.pinned
+            else f"as of the build's date, {stamp.today} (UTC)."
+        )
+    parameters = sorted((name, value) for name, value in stamp.parameters.items() if value != "")
+    return {
+        "commit": stamp.commit[:12],
+        "source_date": stamp.source_date,
+        "edition": edition,
+        "parameters": [f"{name}={json.dumps(value, ensure_ascii=False)}" for name, value in parameters],
+        "data_hash": stamp.data_hash[:16],
+        "input_hash": stamp.input_hash[:16],
+        "software": ", ".join(f"{name} {version}" for name, version in sorted(stamp.versions.items())),
+    }
+
+
+def pdf_typst(
+    notebooks: list,
+    target: Path,
+    stamp: Stamp,
+    *,
+    subtitle: str | None = None,
+    changes: dict | None = None,
+    attachments: list[Path] = (),
+    chapters: list[str] | None = None,
+) -> None:
+    """Typeset prepared notebooks (see `prepare`) as a PDF/UA-1 with Typst, `attachments` attached.
+
+    `changes` is the "Since the last edition" section as data (editions.Changes.as_record()), or None for a
+    first edition. The look is decided by templates/report.typ; the content comes from the outputs' blocks.
+    """
+    from nato_russia.publishing import typeset
+
+    names = chapters or [f"notebook {i}" for i in range(1, len(notebooks) + 1)]
+    parts = [typeset.chapter_of(nb, name) for nb, name in zip(notebooks, names, strict=True)]
+    as_of = human_date(stamp.as_of) if stamp.as_of else ""
+    meta = {
+        "title": stamp.title,
+        "subtitle": subtitle if subtitle and subtitle != stamp.title else "",
+        "as_of": as_of,
+        "description": f"{stamp.title}{f', as of {as_of}' if as_of else ''}: {PDF_DESCRIPTION}",
+        "keywords": list(PDF_KEYWORDS),
+        "date": stamp.source_date[:10] if stamp.source_date else "",
+        "attachments": typeset.attachment_records(list(attachments)),
+        "changes": changes if changes and changes.get("status") != "first" else None,
+        "colophon": colophon_fields(stamp),
+    }
+    document = typeset.build_document(parts, meta=meta)
+    typeset.compile_pdf(document, Path(target), list(attachments), stamp.source_date)
