@@ -72,7 +72,7 @@ format: $(INSTALLED) ## Format the code (ruff)
 lab: $(INSTALLED) ## Open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
-bench: $(INSTALLED) ## Benchmark the build against the naive papermill/nbconvert/weasyprint route
+bench: $(INSTALLED) ## Benchmark the build against the naive papermill/nbconvert/weasyprint route (WeasyPrint outside the lock)
 	$(PY) benchmarks/bench_build.py $(ARGS)
 
 check-links: $(INSTALLED) ## Report dead or moved source URLs (needs a network; not part of make test)

@@ -1,8 +1,9 @@
-"""Turn executed notebooks into one self-contained HTML document, and that into a PDF.
+"""Turn executed notebooks into one self-contained HTML document (the screen edition) and a PDF (print).
 
-Everything runs in-process: nbconvert's HTMLExporter with the project's own template
-(nato_russia/templates/report, no scripts, no CDN), then WeasyPrint with a URL fetcher that
-only accepts data: URIs, so a report can never reach out to a host while it is built.
+Everything runs in-process. The HTML: nbconvert's HTMLExporter with the project's own template
+(nato_russia/templates/report, no scripts, no CDN). The PDF: typeset with Typst from the structured
+blocks the outputs carry (publishing/typeset.py, look decided by templates/report.typ), never from the
+HTML, then read back (check_pdf) before it is published.
 """
 
 from __future__ import annotations
@@ -282,17 +283,6 @@ def to_html(nb, stamp: Stamp, subtitle: str | None = None, changes: str = "") ->
     return head.replace("<!--REPORT-TOC-->", table_of_contents(main), 1) + main
 
 
-def _data_only_fetcher():
-    """A WeasyPrint fetcher that refuses every URL but data: (no network, no local files)."""
-    from weasyprint import URLFetcher
-
-    return URLFetcher(allowed_protocols={"data"})
-
-
-#: The standard each PDF declares and is checked against after it is written.
-PDF_VARIANT = "pdf/ua-1"
-
-
 class PdfCheckFailed(RuntimeError):
     """A written PDF is not what a reader who has only the PDF needs (PDF/UA-1 or its attached data)."""
 
@@ -301,41 +291,6 @@ def evidence_files(data_dir: Path) -> list[Path]:
     """The files attached to each PDF: the data descriptor and every table of the data package it was built from."""
     data_dir = Path(data_dir)
     return [data_dir / "datapackage.json"] + sorted(data_dir.glob("*.csv"))
-
-
-def _moment(iso: str) -> dt.datetime:
-    """'2026-11-29T10:00:00Z' as a datetime (the epoch for anything else, never the clock)."""
-    try:
-        return dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except (AttributeError, ValueError):
-        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def pdf_weasyprint(html_text: str, target: Path, attachments: list[Path] = (), source_date: str = "") -> None:
-    """Write `html_text` as a PDF/UA-1 with WeasyPrint (fonts embedded, text selectable), `attachments` attached.
-
-    PDF/UA-1 makes it tagged (its structure, each figure's alt text and each table's header cells, for screen
-    readers), with the document's language, its title shown in the window bar and bookmarks for the headings.
-    Attachments are dated `source_date` (from the inputs), so the same inputs give the same bytes.
-    """
-    from weasyprint import HTML, Attachment
-
-    when = _moment(source_date)
-    files = [
-        Attachment(
-            filename=str(path),
-            name=path.name,
-            description=("The data descriptor (schema, sources, licence)" if path.suffix == ".json" else "Data table")
-            + f" this report was built from: {path.name}",
-            created=when,
-            modified=when,
-            relationship="Source",
-        )
-        for path in attachments
-    ]
-    HTML(string=html_text, base_url=None, url_fetcher=_data_only_fetcher()).write_pdf(
-        str(target), pdf_variant=PDF_VARIANT, attachments=files
-    )
 
 
 def _walk(node, seen=None):
