@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import datetime as dt
 import errno
 import json
 import os
@@ -286,8 +285,7 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
     editions_dir = job.reports_dir / variant.name / editions.EDITIONS_DIR
     send("stage", "comparing with the last edition")
     started = time.monotonic()
-    figures = editions.headline_figures(data_dir, dt.date.fromisoformat(as_of), log)
-    changes, previous_snapshot = editions.changes_since(editions_dir, as_of, data_dir, figures, log)
+    changes, previous_snapshot, figures = editions.compare(editions_dir, as_of, data_dir, log)
     timings["changes"] = round(time.monotonic() - started, 2)
 
     send("stage", "exporting html")
