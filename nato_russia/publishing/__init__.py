@@ -14,3 +14,8 @@ Modules, in the order a build uses them:
 
 Entry point: `python -m nato_russia.publishing` (see __main__.py for options).
 """
+
+from nato_russia.publishing import lazy_iri as _lazy_iri
+
+# Before anything here imports nbformat, and so jsonschema (see lazy_iri).
+_lazy_iri.install()
