@@ -90,6 +90,10 @@ def check_the_independent_checker_finds_nothing(pdf_path) -> None:
     report = validate(str(pdf_path))
     found = [f"{f.rule_id} {f.severity.name}: {f.message[:120]}" for f in report.findings]
     assert found == [], found
+    # pdfua 0.1.3 cannot evaluate one rule on any heading whose /K is an array (it asks a pikepdf Array for
+    # an attribute): UA-14-001, "headings are not empty", which render.check_pdf checks instead. Any other
+    # rule it could not run is a check lost, and fails here.
+    assert [outcome.rule_id for outcome in report.skipped] == ["UA-14-001"]
 
 
 def check_citations_link_to_one_source_list(reader) -> None:

@@ -322,6 +322,24 @@ def header_scope(element) -> str | None:
     return None
 
 
+_HEADINGS = {"/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Title"}
+
+
+def _marks_content(node, depth: int = 0) -> bool:
+    """Whether a structure element reaches marked content (an MCID, a marked-content or object reference)."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, int) and not isinstance(node, bool):
+        return True
+    if isinstance(node, list):
+        return any(_marks_content(kid, depth + 1) for kid in node)
+    if not isinstance(node, dict) or depth > 50:
+        return False
+    if node.get("/Type") in ("/MCR", "/OBJR"):
+        return True
+    kids = node.get("/K")
+    return kids is not None and _marks_content(kids, depth + 1)
+
+
 def _unembedded_fonts(reader) -> set[str]:
     """Names of the fonts some page uses without carrying the font program."""
     missing = set()
@@ -345,7 +363,8 @@ def check_pdf(path: Path, attachments: list[Path] = ()) -> None:
     """Read the PDF back and raise PdfCheckFailed, in one sentence, unless it is PDF/UA-1 and carries its data.
 
     Checked: PDF/UA-1 declared in its XMP metadata, a language, a title displayed, a structure tree, alt
-    text on every figure, header cells with their scope in every table, every font embedded, bookmarks,
+    text on every figure, header cells with their scope in every table, no empty heading, every font
+    embedded, bookmarks,
     and attachments byte for byte equal to the files they came from.
     """
     from pypdf import PdfReader
@@ -379,6 +398,9 @@ def check_pdf(path: Path, attachments: list[Path] = ()) -> None:
         if any(header_scope(e) is None for e in headers):
             problems.append("a table's header cells do not say what they head (no /Scope)")
             break
+    empty = [e for e in elements if str(e["/S"]) in _HEADINGS and not _marks_content(e)]
+    if empty:
+        problems.append(f"{len(empty)} heading(s) have no content")
     unembedded = sorted(_unembedded_fonts(reader))
     if unembedded:
         problems.append(f"fonts not embedded: {', '.join(unembedded[:3])}")
