@@ -8,7 +8,8 @@ Measured in one run, on this machine, with the same notebooks and parameters:
   naive route     per variant, one after another: the papermill CLI per notebook, then
                   `jupyter nbconvert --to html --no-input`, then the weasyprint CLI on that HTML
                   (WeasyPrint 70.0 is no dependency of the project: the benchmark installs it once
-                  into .cache/weasyprint-70.0 with uv, outside the lock, and runs it from there)
+                  into .cache/weasyprint-70.0 with uv, outside the lock, and runs it from there;
+                  papermill and nbconvert run with rfc3987-syntax hidden, see naive_shim)
   scale           1, 10, 50 … generated variants of the brief notebook (as_of spread over 2016–2026)
   scale, Dask     the largest of those sizes again, on a LocalCluster of one single-threaded worker
                   per core started by the benchmark (its start-up not counted): --executor dask
@@ -130,6 +131,21 @@ def weasyprint_dir() -> Path:
     return folder
 
 
+def naive_shim() -> Path:
+    """A folder whose sitecustomize.py hides rfc3987-syntax from the naive route's papermill and nbconvert.
+
+    The lock carries rfc3987-syntax (plain pip needs it), whose import costs 1.7-3 s in every process that imports
+    nbformat; the build avoids it (nato_russia/publishing/lazy_iri.py), a user's CLI does not. The naive route is
+    measured as it was before the lock carried it, so the ratio to it is not flattered by that cost.
+    """
+    folder = CACHE_DIR / "naive-shim"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(
+        "import sys\nsys.modules.setdefault('rfc3987_syntax', None)  # as if not installed\n", encoding="utf-8"
+    )
+    return folder
+
+
 def run_logged(cmd: list, cwd: Path, log: Path) -> None:
     """Run one command with its output appended to `log`; on failure show the log's tail and stop."""
     with open(log, "a", encoding="utf-8") as fh:
@@ -138,6 +154,8 @@ def run_logged(cmd: list, cwd: Path, log: Path) -> None:
         env = None
         if cmd[: len(WEASYPRINT_CLI)] == WEASYPRINT_CLI:  # WeasyPrint from its own folder, not the lock
             env = {**os.environ, "PYTHONPATH": str(weasyprint_dir())}
+        elif Path(str(cmd[0])).name in ("papermill", "jupyter"):
+            env = {**os.environ, "PYTHONPATH": str(naive_shim())}
         code = subprocess.run([str(c) for c in cmd], cwd=cwd, stdout=fh, stderr=subprocess.STDOUT, env=env).returncode
     if code != 0:
         tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-30:])
@@ -429,8 +447,11 @@ def local_cluster(folder: Path):
 
 
 def empty_caches() -> None:
-    """Delete what only saves time (the loader's record of validated data), so a route starts cold."""
-    shutil.rmtree(CACHE_DIR, ignore_errors=True)
+    """Delete what only saves time (the loader's record of validated data), so a route starts cold.
+
+    The rest of .cache/ stays: the naive route's WeasyPrint is installed there, once.
+    """
+    shutil.rmtree(CACHE_DIR / "validated", ignore_errors=True)
 
 
 def step(run: int, what: str) -> None:
@@ -471,7 +492,7 @@ def targets(summary: dict, sizes: list[int], dask_sizes: list[int] = ()) -> list
     med = {k: v["median"] for k, v in summary.items()}
     found = [
         target(
-            "cold build ≤ 0.25 × naive route",
+            f"cold build ≤ {COLD_RATIO_LIMIT:.2f} × naive route",
             med["cold_s"] / med["naive_s"],
             COLD_RATIO_LIMIT,
             "×",
