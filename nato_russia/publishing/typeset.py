@@ -375,7 +375,7 @@ def build_document(chapters: list[Chapter], *, meta: dict) -> Document:
                     before, _, heading = body[-1].rpartition("\n\n")
                     body[-1] = (
                         (before + "\n\n" if before else "")
-                        + f"#block(height: 0pt, above: 0pt, below: 0pt)[#metadata(none){mark}]\n\n"
+                        + f"#chart-guard({string(name)}, width: {width}, mark: {mark})\n\n"
                         + heading
                     )
                 body.append(
