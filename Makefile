@@ -38,19 +38,16 @@ $(INSTALLED): requirements.txt requirements.in pyproject.toml
 	  $$uv pip install --quiet --python $(PY) --no-deps $$index -e .; \
 	else \
 	  test -x $(PY) || $(PYTHON) -m venv $(VENV); \
-	  $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.txt; \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt; \
 	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .; \
-	  $(PY) -m pip uninstall --quiet -y rfc3987-syntax; \
 	fi
 	touch $@
 
 lock: ## Recompile requirements.txt (every package, pinned, with hashes) from requirements.in (ARGS="--upgrade")
-	@# jsonschema imports rfc3987-syntax when present, which compiles 38 grammars on every import: about
-	@# 3 s in each kernel and each papermill process (python-jsonschema/jsonschema#1428). Only an optional
-	@# format check of jupyter-events uses it, so it is left out of the lock and the build goes without it
-	@# (`pip uninstall` removes it from an environment installed before).
-	$(or $(wildcard $(VENV)/bin/uv),$(UV_SYSTEM),uv) pip compile $(LOCK_OPTIONS) --no-emit-package rfc3987-syntax \
-	  $(ARGS) requirements.in -o requirements.txt
+	@# Every package of the tree is locked, so plain `pip install -r requirements.txt` installs it (hash-checked).
+	@# rfc3987-syntax too (jupyter-events asks for jsonschema[format-nongpl]): its import cost is avoided by
+	@# the build itself (nato_russia/publishing/lazy_iri.py), not by leaving it out.
+	$(or $(wildcard $(VENV)/bin/uv),$(UV_SYSTEM),uv) pip compile $(LOCK_OPTIONS) $(ARGS) requirements.in -o requirements.txt
 
 setup: $(INSTALLED) ## Create .venv and install the locked requirements, hash-checked (the other targets do this themselves)
 
@@ -72,7 +69,7 @@ format: $(INSTALLED) ## Format the code (ruff)
 lab: $(INSTALLED) ## Open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
-bench: $(INSTALLED) ## Benchmark the build against the naive papermill/nbconvert/weasyprint route
+bench: $(INSTALLED) ## Benchmark the build against the naive papermill/nbconvert/weasyprint route (WeasyPrint outside the lock)
 	$(PY) benchmarks/bench_build.py $(ARGS)
 
 check-links: $(INSTALLED) ## Report dead or moved source URLs (needs a network; not part of make test)

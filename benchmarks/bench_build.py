@@ -7,6 +7,9 @@ Measured in one run, on this machine, with the same notebooks and parameters:
   one row changed one event's title edited in a copy of the data, then the same command again
   naive route     per variant, one after another: the papermill CLI per notebook, then
                   `jupyter nbconvert --to html --no-input`, then the weasyprint CLI on that HTML
+                  (WeasyPrint 70.0 is no dependency of the project: the benchmark installs it once
+                  into .cache/weasyprint-70.0 with uv, outside the lock, and runs it from there;
+                  papermill and nbconvert run with rfc3987-syntax hidden, see naive_shim)
   scale           1, 10, 50 … generated variants of the brief notebook (as_of spread over 2016–2026)
   scale, Dask     the largest of those sizes again, on a LocalCluster of one single-threaded worker
                   per core started by the benchmark (its start-up not counted): --executor dask
@@ -54,7 +57,7 @@ CORES = os.cpu_count() or 1
 MIB = 2**20
 
 #: The targets the build is held to (see benchmarks/README.md).
-COLD_RATIO_LIMIT = 0.25  # ours cold ≤ 0.25 × the naive route
+COLD_RATIO_LIMIT = 0.20  # ours cold ≤ 0.20 × the naive route
 NOOP_LIMIT_S = 1.0  # a no-op rebuild under one second
 SCALE_SLACK = 1.3  # N variants within 1.3 × N × (one-variant time) / cores
 PEAK_LIMIT_MB = 1.5 * 1024  # peak memory of the process tree under 1.5 GB (MiB here)
@@ -114,12 +117,46 @@ class Measurement:
     by_tool: dict[str, float] = field(default_factory=dict)  # seconds per program (papermill, nbconvert, …)
 
 
+#: The naive route's PDF step: WeasyPrint's command line, run by the project's Python with WeasyPrint on its path.
+WEASYPRINT_CLI = [PYTHON, "-m", "weasyprint"]
+WEASYPRINT = "weasyprint==70.0"
+
+
+def weasyprint_dir() -> Path:
+    """A folder holding WeasyPrint and its dependencies, installed there once with uv (not in the lock)."""
+    folder = CACHE_DIR / "weasyprint-70.0"
+    if not (folder / "weasyprint").is_dir():
+        print(f"bench: installing {WEASYPRINT} into {folder} for the naive route (outside the lock)", flush=True)
+        subprocess.run([BIN / "uv", "pip", "install", "--quiet", "--target", folder, WEASYPRINT], check=True)
+    return folder
+
+
+def naive_shim() -> Path:
+    """A folder whose sitecustomize.py hides rfc3987-syntax from the naive route's papermill and nbconvert.
+
+    The lock carries rfc3987-syntax (plain pip needs it), whose import costs 1.7-3 s in every process that imports
+    nbformat; the build avoids it (nato_russia/publishing/lazy_iri.py), a user's CLI does not. The naive route is
+    measured as it was before the lock carried it, so the ratio to it is not flattered by that cost.
+    """
+    folder = CACHE_DIR / "naive-shim"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(
+        "import sys\nsys.modules.setdefault('rfc3987_syntax', None)  # as if not installed\n", encoding="utf-8"
+    )
+    return folder
+
+
 def run_logged(cmd: list, cwd: Path, log: Path) -> None:
     """Run one command with its output appended to `log`; on failure show the log's tail and stop."""
     with open(log, "a", encoding="utf-8") as fh:
         fh.write(f"$ {' '.join(map(str, cmd))}\n")
         fh.flush()
-        code = subprocess.run([str(c) for c in cmd], cwd=cwd, stdout=fh, stderr=subprocess.STDOUT).returncode
+        env = None
+        if cmd[: len(WEASYPRINT_CLI)] == WEASYPRINT_CLI:  # WeasyPrint from its own folder, not the lock
+            env = {**os.environ, "PYTHONPATH": str(weasyprint_dir())}
+        elif Path(str(cmd[0])).name in ("papermill", "jupyter"):
+            env = {**os.environ, "PYTHONPATH": str(naive_shim())}
+        code = subprocess.run([str(c) for c in cmd], cwd=cwd, stdout=fh, stderr=subprocess.STDOUT, env=env).returncode
     if code != 0:
         tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-30:])
         sys.exit(f"bench: command failed with exit status {code}: {' '.join(map(str, cmd))}\n{tail}")
@@ -193,6 +230,7 @@ def naive_commands(variants: list[Variant], work: Path, data_dir: Path) -> list[
     the CLIs have no way to merge them into one document, which is the closest a script gets.
     The date parameters are given with -p; papermill keeps "2021-10-19" a string.
     """
+    weasyprint_dir()  # installed before the clock starts
     commands = []
     for variant in variants:
         folder = work / variant.name
@@ -202,7 +240,7 @@ def naive_commands(variants: list[Variant], work: Path, data_dir: Path) -> list[
             out = folder / nb.name
             commands.append([BIN / "papermill", nb, out, *[x for k, v in params.items() for x in ("-p", k, v)]])
             commands.append([BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", out])
-            commands.append([BIN / "weasyprint", out.with_suffix(".html"), out.with_suffix(".pdf")])
+            commands.append([*WEASYPRINT_CLI, out.with_suffix(".html"), out.with_suffix(".pdf")])
     return commands
 
 
@@ -409,8 +447,11 @@ def local_cluster(folder: Path):
 
 
 def empty_caches() -> None:
-    """Delete what only saves time (the loader's record of validated data), so a route starts cold."""
-    shutil.rmtree(CACHE_DIR, ignore_errors=True)
+    """Delete what only saves time (the loader's record of validated data), so a route starts cold.
+
+    The rest of .cache/ stays: the naive route's WeasyPrint is installed there, once.
+    """
+    shutil.rmtree(CACHE_DIR / "validated", ignore_errors=True)
 
 
 def step(run: int, what: str) -> None:
@@ -451,7 +492,7 @@ def targets(summary: dict, sizes: list[int], dask_sizes: list[int] = ()) -> list
     med = {k: v["median"] for k, v in summary.items()}
     found = [
         target(
-            "cold build ≤ 0.25 × naive route",
+            f"cold build ≤ {COLD_RATIO_LIMIT:.2f} × naive route",
             med["cold_s"] / med["naive_s"],
             COLD_RATIO_LIMIT,
             "×",
@@ -634,7 +675,7 @@ def profile() -> dict:
     breakdown = {
         "wall_s": wall,
         "interpreter_start_s": bare,
-        "imports_s (papermill, nbconvert, weasyprint, build)": round(imports.seconds - bare, 3),
+        "imports_s (papermill, nbconvert, typst, build)": round(imports.seconds - bare, 3),
         "parent_outside_worker_s (interpreter, imports, checks, hashing, fork, manifest)": round(
             wall - timings["total"], 3
         ),

@@ -301,6 +301,18 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+def _same_bytes(old: Path, new: Path) -> bool:
+    """Whether two table files hold the same bytes (SnapshotError if the old one cannot be read)."""
+    try:
+        old_bytes = old.read_bytes()
+    except OSError as exc:
+        raise SnapshotError(f"{old}: {exc}") from exc
+    try:
+        return old_bytes == new.read_bytes()
+    except OSError:
+        return False  # read_table says what is wrong with it
+
+
 def diff_data(old_dir: Path, new_dir: Path) -> list[TableDiff]:
     """Diff every table of two data folders (or snapshots), in the new descriptor's order.
 
@@ -315,8 +327,12 @@ def diff_data(old_dir: Path, new_dir: Path) -> list[TableDiff]:
         if name not in old_res:
             diffs.append(TableDiff(name, label, table_added=True))
             continue
-        old_rows = read_table(Path(old_dir) / old_res[name]["path"])
-        new_rows = read_table(Path(new_dir) / resource["path"])
+        old_path, new_path = Path(old_dir) / old_res[name]["path"], Path(new_dir) / resource["path"]
+        if _same_bytes(old_path, new_path) and old_res[name] == resource:
+            diffs.append(TableDiff(name, label))  # the same file under the same schema: nothing to align
+            continue
+        old_rows = read_table(old_path)
+        new_rows = read_table(new_path)
         diffs.append(diff_rows(old_rows, new_rows, primary_key(resource), name, label))
     for name, resource in old_res.items():
         if name not in new_res:
@@ -580,6 +596,21 @@ def read_record(edition: Path) -> dict | None:
     return record if isinstance(record, dict) else None
 
 
+def compare(editions_dir: Path, as_of: str, data_dir: Path, log=print) -> tuple[Changes, Path | None, dict]:
+    """What this edition says about the last one: (changes, the last one's snapshot, this one's figures).
+
+    A first edition compares with nothing, so it computes nothing: its figures are only its date (the next
+    edition computes them from this one's snapshot if it needs them). Otherwise the headline figures are
+    computed (nato_russia.analysis, which needs pandas) and the tables diffed, each table whose bytes
+    did not change skipped.
+    """
+    if previous_edition(editions_dir, as_of) is None:
+        return Changes("first", None, as_of), None, {"as_of": as_of}
+    figures = headline_figures(data_dir, dt.date.fromisoformat(as_of), log)
+    changes, snapshot = changes_since(editions_dir, as_of, data_dir, figures, log)
+    return changes, snapshot, figures
+
+
 def changes_since(
     editions_dir: Path, as_of: str, data_dir: Path, figures: dict, log=print
 ) -> tuple[Changes, Path | None]:
@@ -597,6 +628,9 @@ def changes_since(
                 raise ValueError("not a mapping")
         except (OSError, ValueError) as exc:
             raise SnapshotError(f"{snapshot / FIGURES_FILE}: {exc}") from exc
+        if set(old_figures) <= {"as_of"} and set(figures) - {"as_of"}:
+            # A first edition kept only its date: its figures come from its snapshot, as of its day.
+            old_figures = headline_figures(snapshot, dt.date.fromisoformat(previous), log)
         diffs = diff_data(snapshot, Path(data_dir))
     except SnapshotError as exc:
         log(f"the previous edition ({previous}) could not be read: {exc}")

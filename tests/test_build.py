@@ -121,7 +121,7 @@ def check_pdf(path: Path, *needles: str) -> str:
         assert needle in " ".join(text.split()), f"{needle!r} not in the PDF text"
     assert "Traceback" not in text and "period_start =" not in text
     assert f"page 1 of {len(reader.pages)}" in text
-    assert sum(len(page.images) for page in reader.pages) >= 1, "no image in the PDF"
+    assert pdf_alt_texts(path), "no chart (a figure with its alt text) in the PDF"
     return text
 
 
@@ -379,7 +379,7 @@ def test_build_publishes_skips_and_rebuilds(tmp_path, fixture_data, monkeypatch)
     assert record["status"] == "ok"
     good = record["published"]
     assert good["parameters"]["as_of"] == "2021-10-19" and good["parameters"]["data_dir"] == str(fixture_data)
-    assert set(good["versions"]) == {"python", "pandas", "matplotlib", "papermill", "nbconvert", "weasyprint"}
+    assert set(good["versions"]) == {"python", "pandas", "matplotlib", "papermill", "nbconvert", "typst"}
     assert set(good["timings"]) >= {"execute", "html", "pdf"}
     colophon = html_text[html_text.index('<footer class="colophon">') :]
     assert good["commit"][:12] in colophon and 'as_of="2021-10-19"' in colophon
@@ -577,8 +577,8 @@ def test_a_pdf_that_fails_the_pdf_ua_or_attachment_check_is_not_published(tmp_pa
     before = snapshot(reports / "fx")
 
     # A PDF without its data attached (workers are forked, so they see the patch).
-    original = render.pdf_weasyprint
-    monkeypatch.setattr(render, "pdf_weasyprint", lambda html_text, target, *rest: original(html_text, target, []))
+    original = render.pdf_typst
+    monkeypatch.setattr(render, "pdf_typst", lambda *args, **kwargs: original(*args, **{**kwargs, "attachments": []}))
     assert build(vfile, reports, "--data-dir", str(fixture_data), "--force") == 1
     record = manifest(reports)["variants"]["fx"]
     assert record["status"] == "failed"

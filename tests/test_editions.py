@@ -163,6 +163,35 @@ def test_headline_figures_and_channel_status_are_compared():
     assert 'id="since-last-edition"' in html_text and "open → suspended" in html_text
 
 
+def test_a_first_edition_computes_nothing_and_the_next_one_compares_with_its_snapshot(tmp_path):
+    """No previous edition: no figures (no pandas, no analysis); the next edition computes the first one's."""
+    from nato_russia import paths
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    folder = tmp_path / "editions"
+    changes, previous, figures = editions.compare(folder, D1, data, log=lambda line: None)
+    assert (changes.status, previous, figures) == ("first", None, {"as_of": D1})
+    editions.write_snapshot(data, folder / D1 / editions.SNAPSHOT_DIR, figures)
+
+    staffing = data / "staffing.csv"
+    staffing.write_text(
+        staffing.read_text().replace(
+            "rm_2021_cap_10,russia_mission_to_nato,staff_cap,10,", "rm_2021_cap_10,russia_mission_to_nato,staff_cap,12,"
+        )
+    )
+    changes, previous, figures = editions.compare(folder, D2, data, log=lambda line: None)
+    assert previous == folder / D1 / editions.SNAPSHOT_DIR and figures["staff_cap"] == 12
+    assert changes.status == "changed"
+    groups = dict(changes.groups)
+    # The first edition's figures, computed from its snapshot as of its own day: its days count is a day less.
+    assert "Cap on the size of Russia's mission to NATO: 10 → 12" in groups["Headline numbers"]
+    assert any(line.startswith("Days since the last contact: ") for line in groups["Headline numbers"])
+    # Only the table whose bytes changed is reported (the others are not even aligned).
+    assert list(groups) == ["Headline numbers", "Staffing"]
+    assert groups["Staffing"] == ["corrected: rm_2021_cap_10: staff_count “10” → “12”"]
+
+
 def test_a_missing_or_corrupt_previous_snapshot_is_reported_not_fatal(tmp_path, keyed_data):
     folder = tmp_path / "editions"
     figures = {"as_of": D1}

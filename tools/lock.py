@@ -18,8 +18,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE, LOCK = ROOT / "requirements.in", ROOT / "requirements.txt"
-#: Left out of the lock on purpose (see the Makefile's `lock` target).
-NOT_LOCKED = {"rfc3987-syntax"}
 
 _REQ = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(?:==\s*([^\s;#]+))?")
 

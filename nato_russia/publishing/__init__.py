@@ -7,9 +7,15 @@ Modules, in the order a build uses them:
   runner    decide what is stale, run workers, publish, handle signals
   worker    one variant in a child process: execute → html → pdf in a staging folder
   execute   papermill execution with timeouts and kernel clean-up
-  render    nbconvert HTML (own template), table of contents, WeasyPrint PDF/UA-1 with its data attached
+  render    nbconvert HTML (own template), table of contents; the PDF read back (PDF/UA-1, data attached)
+  typeset   the PDF typeset with Typst from the outputs' structured blocks (templates/report.typ)
   publish   staging folders, atomic swap, _failed/, manifest.json, index.html
   progress  live lines at a terminal, plain lines in cron/CI
 
 Entry point: `python -m nato_russia.publishing` (see __main__.py for options).
 """
+
+from nato_russia.publishing import lazy_iri as _lazy_iri
+
+# Before anything here imports nbformat, and so jsonschema (see lazy_iri).
+_lazy_iri.install()

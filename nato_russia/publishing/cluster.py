@@ -9,7 +9,7 @@ kernels, timeouts and clean-up), and sends every file it made back as bytes; the
 into a staging folder beside the published report and publishes from there.
 
 A worker needs this project installed at the same commit with the locked requirements (`make setup`
-in a checkout), the fonts and Pango that WeasyPrint uses, and the Jupyter kernel named in
+in a checkout; the PDF's compiler and fonts come with it) and the Jupyter kernel named in
 reports.yaml. `connect` checks the code and library versions of every worker before anything starts.
 """
 

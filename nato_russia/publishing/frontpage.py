@@ -41,7 +41,7 @@ def _env():
 def _css() -> str:
     from nato_russia.publishing import render
 
-    names = (render.SCREEN_CSS, render.PRINT_CSS, render.EDITIONS_CSS)
+    names = (render.SCREEN_CSS, render.EDITIONS_CSS)
     return "\n".join((paths.TEMPLATES_DIR / n).read_text(encoding="utf-8") for n in names)
 
 

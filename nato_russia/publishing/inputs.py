@@ -21,7 +21,7 @@ from pathlib import Path
 from nato_russia import paths
 
 #: Libraries whose versions are recorded (and hashed: an upgrade may change a chart).
-VERSIONED = ("pandas", "matplotlib", "papermill", "nbconvert", "weasyprint")
+VERSIONED = ("pandas", "matplotlib", "papermill", "nbconvert", "typst")
 
 
 def _files(root: Path, patterns: tuple[str, ...]) -> list[Path]:

@@ -1,8 +1,9 @@
-"""Turn executed notebooks into one self-contained HTML document, and that into a PDF.
+"""Turn executed notebooks into one self-contained HTML document (the screen edition) and a PDF (print).
 
-Everything runs in-process: nbconvert's HTMLExporter with the project's own template
-(nato_russia/templates/report, no scripts, no CDN), then WeasyPrint with a URL fetcher that
-only accepts data: URIs, so a report can never reach out to a host while it is built.
+Everything runs in-process. The HTML: nbconvert's HTMLExporter with the project's own template
+(nato_russia/templates/report, no scripts, no CDN). The PDF: typeset with Typst from the structured
+blocks the outputs carry (publishing/typeset.py, look decided by templates/report.typ), never from the
+HTML, then read back (check_pdf) before it is published.
 """
 
 from __future__ import annotations
@@ -10,18 +11,21 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import html
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from nato_russia import paths
+from nato_russia.publishing.typeset import TypesetError  # re-exported: a PDF that cannot be typeset fails
+
+__all__ = ["PdfCheckFailed", "Stamp", "TypesetError"]
 
 #: Cells removed entirely: papermill's injected values and the defaults they override.
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove-cell"}
 
 TEMPLATE_NAME = "report"
 SCREEN_CSS = "report.css"
-PRINT_CSS = "print.css"
 EDITIONS_CSS = "editions.css"  # the changes section, the archive and the front page
 
 #: Where a published report finds the feed (reports/<variant>/<variant>.html -> reports/feed.xml).
@@ -119,7 +123,7 @@ def merge(notebooks: list):
 
 
 def _css() -> str:
-    names = (SCREEN_CSS, PRINT_CSS, EDITIONS_CSS)
+    names = (SCREEN_CSS, EDITIONS_CSS)
     return "\n".join((paths.TEMPLATES_DIR / name).read_text(encoding="utf-8") for name in names)
 
 
@@ -279,17 +283,6 @@ def to_html(nb, stamp: Stamp, subtitle: str | None = None, changes: str = "") ->
     return head.replace("<!--REPORT-TOC-->", table_of_contents(main), 1) + main
 
 
-def _data_only_fetcher():
-    """A WeasyPrint fetcher that refuses every URL but data: (no network, no local files)."""
-    from weasyprint import URLFetcher
-
-    return URLFetcher(allowed_protocols={"data"})
-
-
-#: The standard each PDF declares and is checked against after it is written.
-PDF_VARIANT = "pdf/ua-1"
-
-
 class PdfCheckFailed(RuntimeError):
     """A written PDF is not what a reader who has only the PDF needs (PDF/UA-1 or its attached data)."""
 
@@ -298,41 +291,6 @@ def evidence_files(data_dir: Path) -> list[Path]:
     """The files attached to each PDF: the data descriptor and every table of the data package it was built from."""
     data_dir = Path(data_dir)
     return [data_dir / "datapackage.json"] + sorted(data_dir.glob("*.csv"))
-
-
-def _moment(iso: str) -> dt.datetime:
-    """'2026-11-29T10:00:00Z' as a datetime (the epoch for anything else, never the clock)."""
-    try:
-        return dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except (AttributeError, ValueError):
-        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def pdf_weasyprint(html_text: str, target: Path, attachments: list[Path] = (), source_date: str = "") -> None:
-    """Write `html_text` as a PDF/UA-1 with WeasyPrint (fonts embedded, text selectable), `attachments` attached.
-
-    PDF/UA-1 makes it tagged (its structure, each figure's alt text and each table's header cells, for screen
-    readers), with the document's language, its title shown in the window bar and bookmarks for the headings.
-    Attachments are dated `source_date` (from the inputs), so the same inputs give the same bytes.
-    """
-    from weasyprint import HTML, Attachment
-
-    when = _moment(source_date)
-    files = [
-        Attachment(
-            filename=str(path),
-            name=path.name,
-            description=("The data descriptor (schema, sources, licence)" if path.suffix == ".json" else "Data table")
-            + f" this report was built from: {path.name}",
-            created=when,
-            modified=when,
-            relationship="Source",
-        )
-        for path in attachments
-    ]
-    HTML(string=html_text, base_url=None, url_fetcher=_data_only_fetcher()).write_pdf(
-        str(target), pdf_variant=PDF_VARIANT, attachments=files
-    )
 
 
 def _walk(node, seen=None):
@@ -353,12 +311,61 @@ def _walk(node, seen=None):
         yield from _walk(kid, seen)
 
 
+def header_scope(element) -> str | None:
+    """The /Scope a table header cell's attributes give it ("/Column", "/Row", "/Both"), or None."""
+    attributes = element.get("/A")
+    attributes = attributes.get_object() if hasattr(attributes, "get_object") else attributes
+    for entry in attributes if isinstance(attributes, list) else [attributes]:
+        entry = entry.get_object() if hasattr(entry, "get_object") else entry
+        if isinstance(entry, dict) and entry.get("/O") == "/Table" and entry.get("/Scope"):
+            return str(entry["/Scope"])
+    return None
+
+
+_HEADINGS = {"/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Title"}
+
+
+def _marks_content(node, depth: int = 0) -> bool:
+    """Whether a structure element reaches marked content (an MCID, a marked-content or object reference)."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, int) and not isinstance(node, bool):
+        return True
+    if isinstance(node, list):
+        return any(_marks_content(kid, depth + 1) for kid in node)
+    if not isinstance(node, dict) or depth > 50:
+        return False
+    if node.get("/Type") in ("/MCR", "/OBJR"):
+        return True
+    kids = node.get("/K")
+    return kids is not None and _marks_content(kids, depth + 1)
+
+
+def _unembedded_fonts(reader) -> set[str]:
+    """Names of the fonts some page uses without carrying the font program."""
+    missing = set()
+    for page in reader.pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for font in fonts.get_object().values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            target = descendants[0].get_object() if descendants else font
+            descriptor = target.get("/FontDescriptor")
+            if font.get("/Subtype") == "/Type3":
+                continue
+            if descriptor is None or not any(
+                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            ):
+                missing.add(str(font.get("/BaseFont")))
+    return missing
+
+
 def check_pdf(path: Path, attachments: list[Path] = ()) -> None:
     """Read the PDF back and raise PdfCheckFailed, in one sentence, unless it is PDF/UA-1 and carries its data.
 
     Checked: PDF/UA-1 declared in its XMP metadata, a language, a title displayed, a structure tree, alt
-    text on every figure, header cells in every table, bookmarks, and attachments byte for byte equal to
-    the files they came from.
+    text on every figure, header cells with their scope in every table, no empty heading, every font
+    embedded, bookmarks,
+    and attachments byte for byte equal to the files they came from.
     """
     from pypdf import PdfReader
 
@@ -384,9 +391,19 @@ def check_pdf(path: Path, attachments: list[Path] = ()) -> None:
     if any(not str(e.get("/Alt", "")).strip() for e in figures):
         problems.append(f"{sum(not str(e.get('/Alt', '')).strip() for e in figures)} figure(s) have no alt text")
     for table in (e for e in elements if e["/S"] == "/Table"):
-        if not any(e["/S"] == "/TH" for e in _walk(table)):
+        headers = [e for e in _walk(table) if e["/S"] == "/TH"]
+        if not headers:
             problems.append("a table has no header cells")
             break
+        if any(header_scope(e) is None for e in headers):
+            problems.append("a table's header cells do not say what they head (no /Scope)")
+            break
+    empty = [e for e in elements if str(e["/S"]) in _HEADINGS and not _marks_content(e)]
+    if empty:
+        problems.append(f"{len(empty)} heading(s) have no content")
+    unembedded = sorted(_unembedded_fonts(reader))
+    if unembedded:
+        problems.append(f"fonts not embedded: {', '.join(unembedded[:3])}")
     if not reader.outline:
         problems.append("it has no bookmarks")
     attached = {name: contents[0] for name, contents in reader.attachments.items()}
@@ -396,3 +413,75 @@ def check_pdf(path: Path, attachments: list[Path] = ()) -> None:
         problems.append(f"its attachments differ from the data it was built from ({', '.join(wrong[:3])})")
     if problems:
         raise PdfCheckFailed(f"{path.name} fails the PDF/UA-1 and attachment check: " + "; ".join(problems))
+
+
+#: What the PDF's metadata says the report is about (its subject is the title, the as-of date and this).
+PDF_DESCRIPTION = (
+    "how cooperation and contact between NATO and Russia were cut, from sourced, dated facts. "
+    "The data tables it was built from are attached to the PDF."
+)
+PDF_KEYWORDS = (
+    "NATO",
+    "Russia",
+    "NATO–Russia Council",
+    "diplomatic missions",
+    "military lines of contact",
+    "sanctions and expulsions",
+)
+
+
+def colophon_fields(stamp: Stamp) -> dict:
+    """What the colophon prints about a build (the same fields as the HTML's colophon)."""
+    edition = ""
+    if stamp.today:
+        as_of = human_date(stamp.as_of)
+        edition = f"Edition of {as_of}: " + (
+            "the as-of date is fixed for this report."
+            if stamp.pinned
+            else f"as of the build's date, {stamp.today} (UTC)."
+        )
+    parameters = sorted((name, value) for name, value in stamp.parameters.items() if value != "")
+    return {
+        "commit": stamp.commit[:12],
+        "source_date": stamp.source_date,
+        "edition": edition,
+        "parameters": [f"{name}={json.dumps(value, ensure_ascii=False)}" for name, value in parameters],
+        "data_hash": stamp.data_hash[:16],
+        "input_hash": stamp.input_hash[:16],
+        "software": ", ".join(f"{name} {version}" for name, version in sorted(stamp.versions.items())),
+    }
+
+
+def pdf_typst(
+    notebooks: list,
+    target: Path,
+    stamp: Stamp,
+    *,
+    subtitle: str | None = None,
+    changes: dict | None = None,
+    attachments: list[Path] = (),
+    chapters: list[str] | None = None,
+) -> None:
+    """Typeset prepared notebooks (see `prepare`) as a PDF/UA-1 with Typst, `attachments` attached.
+
+    `changes` is the "Since the last edition" section as data (editions.Changes.as_record()), or None for a
+    first edition. The look is decided by templates/report.typ; the content comes from the outputs' blocks.
+    """
+    from nato_russia.publishing import typeset
+
+    names = chapters or [f"notebook {i}" for i in range(1, len(notebooks) + 1)]
+    parts = [typeset.chapter_of(nb, name) for nb, name in zip(notebooks, names, strict=True)]
+    as_of = human_date(stamp.as_of) if stamp.as_of else ""
+    meta = {
+        "title": stamp.title,
+        "subtitle": subtitle if subtitle and subtitle != stamp.title else "",
+        "as_of": as_of,
+        "description": f"{stamp.title}{f', as of {as_of}' if as_of else ''}: {PDF_DESCRIPTION}",
+        "keywords": list(PDF_KEYWORDS),
+        "date": stamp.source_date[:10] if stamp.source_date else "",
+        "attachments": typeset.attachment_records(list(attachments)),
+        "changes": changes if changes and changes.get("status") != "first" else None,
+        "colophon": colophon_fields(stamp),
+    }
+    document = typeset.build_document(parts, meta=meta)
+    typeset.compile_pdf(document, Path(target), list(attachments), stamp.source_date)

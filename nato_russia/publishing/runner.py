@@ -48,7 +48,7 @@ class Options:
     force: bool = False
     jobs: int = os.cpu_count() or 1
     data_dir: Path | None = None
-    engine: str = "weasyprint"
+    engine: str = "typst"
     wait: bool = False
     cell_timeout: float | None = None
     notebook_timeout: float | None = None
@@ -77,7 +77,7 @@ def _preload() -> None:
     kernels.start_fork_server()
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
-    import weasyprint  # noqa: F401
+    import typst  # noqa: F401
     from nbconvert import HTMLExporter  # noqa: F401
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import datetime as dt
 import errno
 import json
 import os
@@ -286,8 +285,7 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
     editions_dir = job.reports_dir / variant.name / editions.EDITIONS_DIR
     send("stage", "comparing with the last edition")
     started = time.monotonic()
-    figures = editions.headline_figures(data_dir, dt.date.fromisoformat(as_of), log)
-    changes, previous_snapshot = editions.changes_since(editions_dir, as_of, data_dir, figures, log)
+    changes, previous_snapshot, figures = editions.compare(editions_dir, as_of, data_dir, log)
     timings["changes"] = round(time.monotonic() - started, 2)
 
     send("stage", "exporting html")
@@ -316,10 +314,18 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
         started = time.monotonic()
         pdf_path = staging / f"{variant.name}.pdf"
         evidence = render.evidence_files(data_dir)
-        render.pdf_weasyprint(html_text, pdf_path, evidence, job.stamp.source_date)
-        try:  # a PDF that is not what a reader with only the PDF needs is not published
+        try:  # a PDF that cannot be typeset, or is not what a reader with only the PDF needs, is not published
+            render.pdf_typst(
+                prepared,
+                pdf_path,
+                job.stamp,
+                subtitle=titles[0],
+                changes=changes.as_record(),
+                attachments=evidence,
+                chapters=[nb_path.name for nb_path in variant.notebooks],
+            )
             render.check_pdf(pdf_path, evidence)
-        except render.PdfCheckFailed as exc:
+        except (render.PdfCheckFailed, render.TypesetError) as exc:
             timings["pdf"] = round(time.monotonic() - started, 2)
             return {
                 "status": "failed",
