@@ -641,18 +641,14 @@ def changes_since(
     return describe(diffs, old_figures, figures, previous, as_of), snapshot
 
 
-def thumbnail(html_text: str, width: int = 360) -> bytes | None:
-    """A small PNG of the report's first embedded image (its first chart), or None."""
-    import base64
-    import re
-
-    match = re.search(r'<img[^>]+src="data:image/png;base64,([^"]+)"', html_text)
-    if not match:
+def thumbnail(png: bytes | None, width: int = 360) -> bytes | None:
+    """A small PNG of a chart (the report's key chart), or None."""
+    if not png:
         return None
     try:
         from PIL import Image
 
-        image = Image.open(io.BytesIO(base64.b64decode(match.group(1))))
+        image = Image.open(io.BytesIO(png))
         image.thumbnail((width, width * 2))
         if image.mode not in ("RGB", "L"):
             background = Image.new("RGB", image.size, "white")
@@ -663,19 +659,3 @@ def thumbnail(html_text: str, width: int = 360) -> bytes | None:
         return out.getvalue()
     except Exception:  # noqa: BLE001 - no thumbnail is not worth failing for
         return None
-
-
-def headline_finding(html_text: str) -> str:
-    """The report's first finding: the first item or paragraph under a 'Summary' heading, else the first paragraph."""
-    import re
-
-    main = html_text[html_text.find("<main") :] if "<main" in html_text else html_text
-    main = re.sub(r'<section[^>]*class="edition-changes".*?</section>', "", main, flags=re.S)
-    heading = re.search(r"<h[1-6][^>]*>[^<]*Summary[^<]*</h[1-6]>", main)
-    scope = main[heading.end() :] if heading else main
-    found = re.search(r"<(li|p)\b[^>]*>(.*?)</\1>", scope, re.S)
-    if not found:
-        return ""
-    text = html.unescape(re.sub(r"<[^>]+>", "", found.group(2)))
-    text = " ".join(text.split())
-    return text if len(text) <= 320 else text[:319].rstrip() + "…"

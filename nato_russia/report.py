@@ -74,7 +74,7 @@ class ReportRun:
     def _sources_anchor(self) -> str:
         return f"sources-{self.notebook}"
 
-    def show(self, chart: Chart) -> None:
+    def show(self, chart: Chart, key: bool = False) -> None:
         """Save a chart as PNG under figures_dir and display it with its caption and alt text.
 
         The PNG is the one format anything reads: the HTML embeds it and the PDF is printed from the HTML.
@@ -85,6 +85,7 @@ class ReportRun:
         stem = f"{self.notebook}-{self.parameters.slug()}-{chart.name}"
         self.parameters.figures_dir.mkdir(parents=True, exist_ok=True)
         png = png_bytes(chart)
+        svg = svg_markup(chart)
         (self.parameters.figures_dir / f"{stem}.png").write_bytes(png)
         caption = html.escape(chart.caption)
         ordered = _primary_first(self.data, chart.source_ids)
@@ -97,17 +98,24 @@ class ReportRun:
                 more = f'<a href="#{self._sources_anchor()}">{len(rest)} more</a>'
                 caption += f' and <span class="cites" data-sources="{" ".join(rest)}">{more}</span>'
             caption += "."
+        title = chart.figure._suptitle.get_text().replace("\n", " ") if chart.figure._suptitle else ""
         block = {
             "kind": "figure",
             "name": chart.name,
+            "file": stem_for_data(self.notebook, chart.name),
+            "title": title,
+            "key": key,
+            "as_of": self.parameters.as_of.isoformat(),
+            "reviewed_to": analysis.counted_to(self.data, self.parameters.as_of).isoformat(),
             "alt": chart.alt_text,
             "caption": chart.caption,
             "source_ids": ordered,
             "png": base64.b64encode(png).decode("ascii"),
-            "svg": svg_markup(chart),
+            "svg": svg,
             "data": chart_data_records(chart),
         }
-        display({"text/html": figure_html(chart, png, caption), BLOCK_MIME: block}, raw=True)
+        links = chart_data_links(block["file"]) if len(chart.data) else ""
+        display({"text/html": figure_html(chart, svg, caption + links), BLOCK_MIME: block}, raw=True)
         plt.close(chart.figure)
 
     def show_table(self, table: pd.DataFrame, caption: str) -> None:
@@ -244,18 +252,21 @@ def svg_markup(chart: Chart) -> str:
     svg = svg.replace(' target="_blank"', "")  # a fact's row is on the same page
     label = html.escape(chart.alt_text, quote=True)
     svg = re.sub(r"<svg\b", f'<svg role="img" aria-label="{label}" class="chart-svg"', svg, count=1)
-    svg = re.sub(r'(<svg\b[^>]*?)\swidth="[^"]*pt"\s+height="[^"]*pt"', r"\1", svg, count=1)
     return svg
 
 
-def figure_html(chart: Chart, png: bytes, caption: str) -> str:
-    """A chart as a self-contained <figure>: the embedded PNG, its alt text and its caption (HTML)."""
-    encoded = base64.b64encode(png).decode("ascii")
-    return (
-        f'<figure class="chart" id="fig-{chart.name}">'
-        f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(chart.alt_text)}">'
-        f"<figcaption>{caption}</figcaption></figure>"
-    )
+def inline_svg(svg: str) -> str:
+    """An SVG for inline use in HTML: sized by its viewBox and the page (CSS), not by fixed points."""
+    return re.sub(r'(<svg\b[^>]*?)\swidth="[^"]*pt"\s+height="[^"]*pt"', r"\1", svg, count=1)
+
+
+def figure_html(chart: Chart, svg: str, caption: str) -> str:
+    """A chart as a self-contained <figure>: the inline SVG (its alt text as its label) and its caption (HTML).
+
+    The SVG's marks name their facts under the pointer and link to their rows; keyboard and screen-reader
+    users have the same in the table each chart comes with.
+    """
+    return f'<figure class="chart" id="fig-{chart.name}">{inline_svg(svg)}<figcaption>{caption}</figcaption></figure>'
 
 
 # "28 May 2002" or "Oct 2021" inside a cell: kept on one line, since a date broken over three reads badly.
@@ -327,6 +338,24 @@ def citation_html(source_ids: list[str], numbers: dict[str, int], anchor) -> str
     if not parts:
         return ""
     return f'<span class="cites" data-sources="{" ".join(ids)}">{", ".join(parts)}</span>'
+
+
+#: Where an edition keeps its charts' data, relative to its HTML (the publishing step writes the files there).
+CHART_DATA_DIR = "data"
+
+
+def stem_for_data(notebook: str, chart_name: str) -> str:
+    """The file name (without suffix) of a chart's data: unique within a volume, stable across editions."""
+    return f"{notebook}-{chart_name}"
+
+
+def chart_data_links(stem: str) -> str:
+    """The links under a chart to the data it draws (CSV) and to what it rests on (JSON), relative to the page."""
+    base = f"{CHART_DATA_DIR}/{stem}"
+    return (
+        f' <span class="chart-data">The data drawn: <a href="{base}.csv" download>CSV</a>, with its sources and '
+        f'dates in <a href="{base}.json" download>JSON</a>.</span>'
+    )
 
 
 def chart_data_records(chart: Chart) -> dict:

@@ -713,7 +713,8 @@ def remaining_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     def last(row) -> str:
         if not row.contacts:
             return "none on record"
-        return f"{row.last_contact_title} ({analysis.format_date(row.last_contact, row.last_contact_precision)})"
+        when = analysis.format_date(row.last_contact, row.last_contact_precision)
+        return f"{row.contacts}; the last: {row.last_contact_title} ({when})"
 
     def said(row) -> str:
         if not row.reports_since:
@@ -721,25 +722,28 @@ def remaining_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
         who = _speaker_groups(list(row.report_speakers))
         return f"{row.reports_since}, by {who}; the latest {analysis.format_date(row.last_report, 'day')}"
 
+    def channel(row) -> str:
+        since = analysis.format_date(row.since, row.since_precision)
+        return f"{row.channel} ({'' if row.is_nato_channel else 'a US channel, '}open since {since})"
+
+    def lead(*columns) -> list[tuple[str, ...]]:
+        # The first document of each fact a row rests on: enough to check it, short enough to print.
+        return [tuple(dict.fromkeys(ids[0] for ids in row if ids)) for row in zip(*columns)]
+
     return pd.DataFrame(
         {
-            "channel": [
-                row.channel + ("" if row.is_nato_channel else " (a US channel)") for row in remaining.itertuples()
-            ],
-            "open since": [
-                analysis.format_date(d, p) for d, p in zip(remaining["since"], remaining["since_precision"])
-            ],
-            "dated contacts": remaining["contacts"],
-            "last dated contact": [last(row) for row in remaining.itertuples()],
-            "statements since that it is used": [said(row) for row in remaining.itertuples()],
-            "unanswered attempts": [
-                "—" if not row.failed else ", ".join(analysis.format_date(d, "day") for d in row.failed_dates)
+            "channel": [channel(row) for row in remaining.itertuples()],
+            "dated contacts": [last(row) for row in remaining.itertuples()],
+            "later statements that it is used": [said(row) for row in remaining.itertuples()],
+            "failed attempts": [
+                # Long dates, which a narrow column may break, unlike "16 Mar 2022".
+                "—" if not row.failed else f"{row.failed}: " + ", ".join(_day(d) for d in row.failed_dates)
                 for row in remaining.itertuples()
             ],
             "_row_id": remaining["channel_id"],
-            "_source_of_contact": remaining["contact_source_ids"],
-            "_source_of_report": remaining["report_source_ids"],
-            "_source_of_attempt": remaining["failed_source_ids"],
+            "_source_ids": lead(
+                remaining["contact_source_ids"], remaining["report_source_ids"], remaining["failed_source_ids"]
+            ),
         }
     )
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nato_russia import editions, paths
-from nato_russia.publishing import execute, publish, render
+from nato_russia.publishing import edition_files, execute, publish, render
 from nato_russia.publishing.variants import Variant
 
 
@@ -306,9 +306,14 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
     # The edition's copy differs only in the path to the feed, three folders further down.
     edition_html = edition / html_path.name
     edition_html.write_text(render.with_feed_href(html_text, "../../../feed.xml"), encoding="utf-8")
+    # Each chart's data sits beside the page that links to it, in the latest edition and in the archive's.
+    chart_data = edition_files.write_chart_data(prepared, staging / edition_files.DATA_DIR)
+    for path in chart_data:
+        (edition / edition_files.DATA_DIR).mkdir(exist_ok=True)
+        os.link(path, edition / edition_files.DATA_DIR / path.name)
     timings["html"] = round(time.monotonic() - started, 2)
 
-    files = [html_path]
+    files = [html_path, *chart_data]
     if "pdf" in variant.formats:
         send("stage", f"printing pdf ({job.engine})")
         started = time.monotonic()
@@ -340,7 +345,7 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
 
     send("stage", "keeping the edition")
     editions.write_snapshot(data_dir, edition / editions.SNAPSHOT_DIR, figures, previous=previous_snapshot)
-    thumb = editions.thumbnail(html_text)
+    thumb = editions.thumbnail(edition_files.key_chart_png(prepared))
     if thumb:
         (edition / "thumb.png").write_bytes(thumb)
     record = {
@@ -354,7 +359,7 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
         "input_hash": job.stamp.input_hash,
         "commit": job.stamp.commit,
         "files": {f.suffix.lstrip("."): f.name for f in files},
-        "headline": editions.headline_finding(html_text),
+        "headline": edition_files.headline(prepared),
         "changes": changes.as_record(),
         "figures": {k: v for k, v in figures.items() if k != "channels"},
     }
