@@ -429,7 +429,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
         & (periods["end_date"].isna() | (periods["end_date"] >= pd.Timestamp(start)) | (periods["status"] == "closed"))
     ]
     lanes = {channel_id: index for index, channel_id in enumerate(shown_channels["channel_id"])}
-    height = 1.6 + 0.34 * len(lanes)
+    height = 1.9 + 0.46 * len(lanes)
     # The key gets its own row of the layout, so it can never overlap the lanes or the source line.
     figure, (axis, key) = plt.subplots(
         2, 1, figsize=(WIDTH_IN, height), height_ratios=[len(lanes) + 2, 1.2], layout="constrained"
@@ -448,7 +448,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
         colour = STATUS_COLOURS[period.status]
         alpha = CONFIDENCE_ALPHA[period.confidence]
         # A closed channel is drawn as a thin rule: it is gone, and should not weigh like a live one.
-        half = 0.08 if period.status == "closed" else 0.32
+        half = 0.06 if period.status == "closed" else 0.24
         bar = axis.broken_barh(
             [(mdates.date2num(fuzzy_stop), mdates.date2num(period_end) - mdates.date2num(fuzzy_stop))],
             (lane - half, 2 * half),
@@ -499,7 +499,9 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
     for row in contacts.itertuples():
         if row.channel_id in lanes:
             lane = lanes[row.channel_id]
-            (tick,) = axis.plot([row.event_date] * 2, [lane - 0.3, lane + 0.3], color="white", linewidth=0.9, zorder=3)
+            (tick,) = axis.plot(
+                [row.event_date] * 2, [lane - 0.23, lane + 0.23], color="white", linewidth=0.9, zorder=3
+            )
             when = analysis.format_date(row.event_date, row.date_precision)
             chart_marks.append(Mark(tick, f"{row.title} ({when})", analysis.fact_anchor(row.event_id)))
             drawn.append(_event_row("contact", row))
@@ -516,7 +518,19 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
     # Past the record's review date nothing is known: that stretch is shaded, not drawn as a status.
     if reviewed < end_ts:
         axis.axvspan(reviewed, end_ts, facecolor="white", edgecolor="#BBBBBB", hatch="....", linewidth=0, zorder=2.5)
-    axis.set_yticks(list(lanes.values()), list(shown_channels["channel_name"]))
+    # Each lane is named just above its bar, at the left: the bars get the chart's whole width.
+    axis.set_yticks([])
+    for channel_id, name in zip(shown_channels["channel_id"], shown_channels["channel_name"]):
+        axis.text(
+            0.0,
+            lanes[channel_id] - 0.29,
+            name,
+            transform=axis.get_yaxis_transform(),
+            ha="left",
+            va="bottom",
+            fontsize=8,
+            color=INK,
+        )
     axis.invert_yaxis()
     axis.tick_params(axis="y", length=0)
     axis.spines["left"].set_visible(False)
@@ -554,9 +568,13 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
     legend = [Patch(facecolor=colour, label=status) for status, colour in STATUS_COLOURS.items()]
     legend.append(Patch(facecolor="white", edgecolor=INK, hatch="////", label="start known only to month/year"))
     legend.append(Patch(facecolor=BLUE, alpha=0.45, label="fainter: graded M or lower"))
-    legend.append(Patch(facecolor=WAR, label="key event: war"))
-    legend.append(Patch(facecolor=ENLARGEMENT, label="key event: enlargement"))
-    legend.append(Patch(facecolor=INK, label="other key events"))
+    colours = {_milestone_colour(group) for group in groups}
+    if WAR in colours:
+        legend.append(Patch(facecolor=WAR, label="key event: war"))
+    if ENLARGEMENT in colours:
+        legend.append(Patch(facecolor=ENLARGEMENT, label="key event: enlargement"))
+    if INK in colours:
+        legend.append(Patch(facecolor=INK, label="key events" if len(colours) == 1 else "other key events"))
     if len(failed):
         legend.append(Line2D([], [], marker="x", linestyle="", color=INK, label="unanswered attempt to reach Russia"))
     if reviewed < end_ts:
