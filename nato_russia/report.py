@@ -109,7 +109,8 @@ class ReportRun:
             "reviewed_to": analysis.counted_to(self.data, self.parameters.as_of).isoformat(),
             "alt": chart.alt_text,
             "caption": chart.caption,
-            "source_ids": ordered,
+            "source_ids": ordered[:CAPTION_SOURCES],  # the caption names these, official texts first
+            "more_source_ids": ordered[CAPTION_SOURCES:],  # listed among the sources: "and N more"
             "png": base64.b64encode(png).decode("ascii"),
             "svg": svg,
             "data": chart_data_records(chart),

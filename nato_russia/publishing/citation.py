@@ -57,7 +57,7 @@ def bibtex(item: dict) -> str:
 
     fields = {
         "title": braced(item["title"]),
-        "author": braced(braced(item["publisher"])),  # a corporate author, kept whole
+        "author": "{" + braced(item["publisher"]) + "}",  # a corporate author, kept whole (double braces)
         "institution": braced(item["publisher"]),
         "year": str(year),
         "month": str(month),

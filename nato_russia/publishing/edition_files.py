@@ -71,7 +71,7 @@ def write_chart_data(notebooks: list, folder: Path) -> list[Path]:
             "columns": data["columns"],
             "sources": [
                 {key: entries[source_id].get(key) for key in ("title", "publisher", "date", "url")}
-                for source_id in block.get("source_ids", [])
+                for source_id in [*block.get("source_ids", []), *block.get("more_source_ids", [])]
                 if source_id in entries
             ],
         }

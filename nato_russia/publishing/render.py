@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nato_russia import paths
+from nato_russia.publishing.citation import citation_text
 from nato_russia.publishing.typeset import TypesetError  # re-exported: a PDF that cannot be typeset fails
 
 __all__ = ["PdfCheckFailed", "Stamp", "TypesetError"]
@@ -50,6 +51,11 @@ class Stamp:
     today: str = ""  # the build's date, which a blank as_of stands for
     pinned: bool = False  # as_of fixed in reports.yaml (not moving with the build's date)
     source_date: str = ""  # the date inside the files: from the inputs, never the clock (inputs.source_date)
+    publisher: str = ""
+    report_errors_to: str = ""  # how a reader reports an error (reports.yaml's settings)
+    base_url: str = ""  # where reports/ is served: an edition's permanent address is under it
+    variant: str = ""
+    citation: dict | None = None  # the edition's citation (CSL-JSON item), once the worker has read or made it
 
 
 def _shift_headings(source: str, by: int, drop_first_h1: bool = False) -> tuple[str, str | None]:
@@ -270,6 +276,7 @@ def to_html(nb, stamp: Stamp, subtitle: str | None = None, changes: str = "") ->
             "pinned": stamp.pinned,
             "feed_href": FEED_HREF,
             "changes": changes,
+            "colophon": colophon_fields(stamp),
             # An empty parameter (a blank data_dir: the default) says nothing to a reader.
             "parameters": sorted((name, value) for name, value in stamp.parameters.items() if value != ""),
         }
@@ -430,6 +437,10 @@ PDF_KEYWORDS = (
 )
 
 
+#: The reuse terms every colophon prints (LICENSE for the code; datapackage.json for the data).
+LICENCE = "Data: CC BY 4.0. Code: MIT."
+
+
 def colophon_fields(stamp: Stamp) -> dict:
     """What the colophon prints about a build (the same fields as the HTML's colophon)."""
     edition = ""
@@ -449,6 +460,11 @@ def colophon_fields(stamp: Stamp) -> dict:
         "data_hash": stamp.data_hash[:16],
         "input_hash": stamp.input_hash[:16],
         "software": ", ".join(f"{name} {version}" for name, version in sorted(stamp.versions.items())),
+        "publisher": stamp.publisher,
+        "licence": LICENCE,
+        "report_errors_to": stamp.report_errors_to,
+        "cite": citation_text(stamp.citation) if stamp.citation else "",
+        "address": stamp.citation["URL"] if stamp.citation else "",
     }
 
 

@@ -29,6 +29,8 @@ from nato_russia.publishing.variants import Variant, VariantError, load_document
 
 #: Settings and reports.yaml keys that change what is kept or linked, not what a report says:
 #: left out of the input hash, so changing the retention rebuilds nothing.
+# Settings that change no report's content: retention, and where reports/ is served (an edition's citation
+# is written once, when it is first published, and kept: see publishing.citation).
 UNHASHED = ("keep_editions", "base_url")
 
 #: Declared parameters of notebooks seen before, by content hash (see variants.DeclarationCache).
@@ -235,6 +237,10 @@ class Build:
                 today=self.today,
                 pinned=v.pinned,
                 source_date=inputs.source_date(str(params.get("as_of", "")) or self.today),
+                publisher=settings["publisher"],
+                report_errors_to=settings["report_errors_to"],
+                base_url=settings.get("base_url") or "",
+                variant=v.name,
             )
             from nato_russia.publishing.worker import Job
 

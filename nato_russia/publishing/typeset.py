@@ -368,7 +368,9 @@ def build_document(chapters: list[Chapter], *, meta: dict) -> Document:
                 caption = escape(value["caption"])
                 cite = citations.cite(value.get("source_ids") or [])
                 if cite:
-                    caption += " Sources: " + cite + "."
+                    more = len(value.get("more_source_ids") or [])
+                    # At most four documents by number (official texts first); the rest are in the list.
+                    caption += " Sources: " + cite + (f" and {more} more in the list" if more else "") + "."
                 mark = "none"
                 if body and _ends_with_heading(body[-1]):
                     mark = f"<before-{name.rsplit('.', 1)[0]}>"
@@ -498,6 +500,10 @@ def _document_source(meta: dict, body: str) -> str:
   data-hash: {string(colophon["data_hash"])},
   input-hash: {string(colophon["input_hash"])},
   software: [{escape(colophon["software"])}],
+  publisher: [{escape(colophon.get("publisher", ""))}],
+  licence: [{escape(colophon.get("licence", ""))}],
+  report-errors-to: [{escape(colophon.get("report_errors_to", ""))}],
+  cite: [{escape(colophon.get("cite", ""))}],
 )
 """
 

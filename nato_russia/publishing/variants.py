@@ -41,6 +41,9 @@ DEFAULT_SETTINGS = {
     "start_timeout": 60,  # seconds to wait for a kernel to start
     "keep_editions": "all",  # editions kept per variant: "all" or the newest N
     "base_url": "",  # where reports/ is served, for the feed's links and ids ("" = relative links)
+    # Who publishes the reports and how a reader reports an error: printed in every colophon and citation.
+    "publisher": "The NATO–Russia report team",
+    "report_errors_to": "the project's issue tracker, naming the edition and the fact's row",
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
 import errno
 import json
 import os
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nato_russia import editions, paths
-from nato_russia.publishing import edition_files, execute, publish, render
+from nato_russia.publishing import citation, edition_files, execute, publish, render
 from nato_russia.publishing.variants import Variant
 
 
@@ -288,6 +289,18 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
     changes, previous_snapshot, figures = editions.compare(editions_dir, as_of, data_dir, log)
     timings["changes"] = round(time.monotonic() - started, 2)
 
+    # The edition's citation: the one published with this date before, if any (it never changes), else new.
+    stamp = dataclasses.replace(
+        job.stamp,
+        citation=citation.read_or_make(
+            editions_dir / as_of if (editions_dir / as_of).is_dir() else None,
+            title=job.stamp.title,
+            publisher=job.stamp.publisher,
+            variant=variant.name,
+            as_of=as_of,
+            base_url=job.stamp.base_url,
+        ),
+    )
     send("stage", "exporting html")
     started = time.monotonic()
     several = len(executed) > 1
@@ -298,7 +311,7 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
         )
         prepared.append(clean)
         titles.append(title)
-    html_text = render.to_html(render.merge(prepared), job.stamp, subtitle=titles[0], changes=changes.to_html())
+    html_text = render.to_html(render.merge(prepared), stamp, subtitle=titles[0], changes=changes.to_html())
     html_path = staging / f"{variant.name}.html"
     html_path.write_text(html_text, encoding="utf-8")
     edition = staging / editions.EDITIONS_DIR / as_of
@@ -308,9 +321,11 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
     edition_html.write_text(render.with_feed_href(html_text, "../../../feed.xml"), encoding="utf-8")
     # Each chart's data sits beside the page that links to it, in the latest edition and in the archive's.
     chart_data = edition_files.write_chart_data(prepared, staging / edition_files.DATA_DIR)
+    chart_data += citation.write(staging, stamp.citation)
     for path in chart_data:
-        (edition / edition_files.DATA_DIR).mkdir(exist_ok=True)
-        os.link(path, edition / edition_files.DATA_DIR / path.name)
+        target = edition / path.relative_to(staging)
+        target.parent.mkdir(exist_ok=True)
+        os.link(path, target)
     timings["html"] = round(time.monotonic() - started, 2)
 
     files = [html_path, *chart_data]
@@ -323,7 +338,7 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
             render.pdf_typst(
                 prepared,
                 pdf_path,
-                job.stamp,
+                stamp,
                 subtitle=titles[0],
                 changes=changes.as_record(),
                 attachments=evidence,
