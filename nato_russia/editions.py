@@ -189,10 +189,11 @@ def read_table(path: Path) -> list[list[str]]:
 
 @dataclass
 class RowChange:
-    """One corrected row: how to name it and, per field, (old, new)."""
+    """One corrected row: how to name it, per field (old, new), and its key (its id, for links and reasons)."""
 
     name: str
     fields: dict[str, tuple[str, str]]
+    key: str = ""
 
 
 @dataclass
@@ -203,6 +204,9 @@ class TableDiff:
     label: str
     added: list[str] = field(default_factory=list)  # row names
     removed: list[str] = field(default_factory=list)
+    added_keys: list[str] = field(default_factory=list)  # the same rows' keys, in the same order
+    removed_keys: list[str] = field(default_factory=list)
+    renamed: list[RowChange] = field(default_factory=list)  # a row whose key changed, its content not
     corrected: list[RowChange] = field(default_factory=list)
     columns_added: list[str] = field(default_factory=list)
     columns_removed: list[str] = field(default_factory=list)
@@ -214,6 +218,7 @@ class TableDiff:
         return not (
             self.added
             or self.removed
+            or self.renamed
             or self.corrected
             or self.columns_added
             or self.columns_removed
@@ -274,6 +279,7 @@ def diff_rows(old: list[list[str]], new: list[list[str]], key: list[str], resour
     if header is None:
         return result
     columns = header[1:]
+    gone: dict[str, dict] = {}  # key -> content of removed rows, to find renames
     for row in rows:
         action = row[0] if row else None
         if action not in ("+++", "---", "->"):
@@ -283,8 +289,11 @@ def diff_rows(old: list[list[str]], new: list[list[str]], key: list[str], resour
         after = {c: (v["after"] if isinstance(v, dict) else v) for c, v in zip(columns, cells, strict=False)}
         if action == "+++":
             result.added.append(row_name(after, key))
+            result.added_keys.append(_key_of(after, key))
         elif action == "---":
             result.removed.append(row_name(before, key))
+            result.removed_keys.append(_key_of(before, key))
+            gone[_key_of(before, key)] = before
         else:
             changed = {
                 c: (_text(v["before"]), _text(v["after"]))
@@ -293,8 +302,37 @@ def diff_rows(old: list[list[str]], new: list[list[str]], key: list[str], resour
             }
             changed = {c: pair for c, pair in changed.items() if pair[0] != pair[1]}
             if changed:
-                result.corrected.append(RowChange(row_name(after, key), changed))
+                result.corrected.append(RowChange(row_name(after, key), changed, _key_of(after, key)))
+    _find_renames(result, gone, new, key)
     return result
+
+
+def _key_of(row: dict, key: list[str]) -> str:
+    return ",".join(_text(row.get(k)) for k in key)
+
+
+def _find_renames(result: TableDiff, gone: dict[str, dict], new: list[list[str]], key: list[str]) -> None:
+    """A row removed under one key and added under another with the same content otherwise is a rename.
+
+    It is reported once as renamed, not as one fact removed and another added.
+    """
+    if not gone or not result.added_keys or not new:
+        return
+    header = new[0]
+    added = {_key_of(dict(zip(header, row)), key): dict(zip(header, row)) for row in new[1:]}
+
+    def content(row: dict) -> tuple:
+        return tuple(sorted((c, _text(v)) for c, v in row.items() if c not in key and c in header))
+
+    by_content = {content(row): k for k, row in added.items() if k in result.added_keys}
+    for old_key, row in gone.items():
+        new_key = by_content.get(content(row))
+        if new_key is None:
+            continue
+        i, j = result.removed_keys.index(old_key), result.added_keys.index(new_key)
+        name = result.added[j]
+        del result.removed[i], result.removed_keys[i], result.added[j], result.added_keys[j]
+        result.renamed.append(RowChange(name, {"id": (old_key, new_key)}, new_key))
 
 
 def _text(value) -> str:
@@ -408,6 +446,8 @@ class Changes:
     as_of: str | None = None
     groups: list[tuple[str, list[str]]] = field(default_factory=list)  # (heading, lines)
     sentence: str = ""  # the one sentence for "unreadable" and "date_only", the lead for "changed"
+    anchors: dict[str, str] = field(default_factory=dict)  # line -> the id of its fact's row in the edition
+    unexplained: list[str] = field(default_factory=list)  # facts changed with no correction row: the build warns
 
     @property
     def heading(self) -> str:
@@ -441,7 +481,10 @@ class Changes:
         for heading, items in self.groups:
             out.append(f'<p class="changes-group">{e(heading)}</p>')
             out.append('<ul class="changes-list">')
-            out.extend(f"<li>{e(item)}</li>" for item in items)
+            for item in items:
+                anchor = self.anchors.get(item)
+                text = f'<a href="#{e(anchor)}">{e(item)}</a>' if anchor else e(item)
+                out.append(f"<li>{text}</li>")
             out.append("</ul>")
         out.append("</section>")
         return "\n".join(out)
@@ -454,6 +497,8 @@ class Changes:
             "sentence": self.sentence,
             "groups": [[h, list(items)] for h, items in self.groups],
             "summary": self.summary(),
+            "anchors": dict(self.anchors),
+            "unexplained": list(self.unexplained),
         }
 
 
@@ -478,9 +523,61 @@ def _number(value) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def describe(diffs: list[TableDiff], old_figures: dict, new_figures: dict, previous: str, as_of: str) -> Changes:
-    """Turn table diffs and two sets of headline figures into a Changes."""
+# Tables whose rows are facts with an anchor in the reports, and the anchor's prefix.
+FACT_ANCHORS = {"events": "fact-", "staffing": "fact-", "channel_periods": "period-", "channels": "channel-"}
+# Tables whose rows can be corrected with a reason (corrections.csv names them by id).
+CORRECTABLE = ("events", "staffing", "channel_periods")
+CORRECTIONS = "corrections"
+
+
+def read_corrections(data_dir: Path, after: str | None, until: str) -> list[dict]:
+    """The rows of the data's corrections table made after one date (exclusive) up to another (inclusive)."""
+    path = Path(data_dir) / "corrections.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        row
+        for row in rows
+        if (after is None or row.get("corrected_on", "") > after) and row.get("corrected_on", "") <= until
+    ]
+
+
+def _why(key: str, corrections: list[dict], fields: tuple[str, ...] = ()) -> str | None:
+    reasons = [
+        row["reason"] for row in corrections if row.get("fact_id") == key and (not fields or row["field"] in fields)
+    ]
+    return " ".join(dict.fromkeys(reasons)) if reasons else None
+
+
+def describe(
+    diffs: list[TableDiff],
+    old_figures: dict,
+    new_figures: dict,
+    previous: str,
+    as_of: str,
+    corrections: list[dict] = (),
+) -> Changes:
+    """Turn table diffs and two sets of headline figures into a Changes.
+
+    `corrections` are the corrections table's rows made since the previous edition: each corrected,
+    renamed or removed fact shows its reason, and one without a row shows "no reason recorded" (the
+    build warns). Each added, renamed or corrected fact links to its row in the new edition.
+    """
     changes = Changes("changed", previous, as_of)
+    corrections = list(corrections)
+    # Renames the corrections table records (the row's content may have changed too, so daff saw two facts).
+    for d in diffs:
+        for row in corrections:
+            if row.get("field") != "id":
+                continue
+            old_key, new_key = row.get("old_value", ""), row.get("new_value", "")
+            if old_key in d.removed_keys and new_key in d.added_keys:
+                i, j = d.removed_keys.index(old_key), d.added_keys.index(new_key)
+                name = d.added[j]
+                del d.removed[i], d.removed_keys[i], d.added[j], d.added_keys[j]
+                d.renamed.append(RowChange(name, {"id": (old_key, new_key)}, new_key))
     data_changed = any(not d.empty for d in diffs)
 
     # Channels whose status changed: from the analysis when both editions have it, else from the
@@ -515,9 +612,12 @@ def describe(diffs: list[TableDiff], old_figures: dict, new_figures: dict, previ
 
     counts = []
     for d in diffs:
+        if d.resource == CORRECTIONS:
+            continue  # its rows are the reasons given beside each change, not changes of their own
         parts = [
             f"{len(d.added)} added" if d.added else "",
             f"{len(d.removed)} removed" if d.removed else "",
+            f"{len(d.renamed)} renamed" if d.renamed else "",
             f"{len(d.corrected)} corrected" if d.corrected else "",
         ]
         parts = [p for p in parts if p]
@@ -544,11 +644,41 @@ def describe(diffs: list[TableDiff], old_figures: dict, new_figures: dict, previ
         if d.table_removed:
             changes.groups.append((d.label, ["table removed"]))
             continue
-        lines = [f"added: {name}" for name in d.added]
-        lines += [f"removed: {name}" for name in d.removed]
+        if d.resource == CORRECTIONS:
+            continue
+        prefix = FACT_ANCHORS.get(d.resource)
+        correctable = d.resource in CORRECTABLE
+        lines = []
+        for name, key in zip(d.added, d.added_keys, strict=True):
+            why = _why(key, corrections, ("added",)) if correctable else None
+            line = f"added: {name}" + (f" (why: {why})" if why else "")
+            lines.append(line)
+            if prefix:
+                changes.anchors[line] = prefix + key
+        for name, key in zip(d.removed, d.removed_keys, strict=True):
+            why = _why(key, corrections) if correctable else None
+            if correctable and not why:
+                changes.unexplained.append(f"{d.resource}: {key} removed")
+            lines.append(
+                f"removed: {name}" + (f" (why: {why})" if why else " (no reason recorded)" if correctable else "")
+            )
+        for row in d.renamed:
+            old_key, new_key = row.fields["id"]
+            why = _why(new_key, corrections, ("id",)) if correctable else None
+            line = f"renamed: {row.name}: id {old_key} → {new_key}" + (f" (why: {why})" if why else "")
+            lines.append(line)
+            if prefix:
+                changes.anchors[line] = prefix + new_key
         for row in d.corrected:
             fields = "; ".join(f"{f} {_quote(old)} → {_quote(new)}" for f, (old, new) in row.fields.items())
-            lines.append(f"corrected: {row.name}: {fields}")
+            why = _why(row.key, corrections) if correctable else None
+            if correctable and not why:
+                changes.unexplained.append(f"{d.resource}: {row.key} ({', '.join(row.fields)})")
+            note = f" (why: {why})" if why else " (no reason recorded)" if correctable else ""
+            line = f"corrected: {row.name}: {fields}{note}"
+            lines.append(line)
+            if prefix:
+                changes.anchors[line] = prefix + row.key
         lines = _capped(lines)
         if d.columns_added:
             lines.append("new columns: " + ", ".join(d.columns_added))
@@ -638,7 +768,13 @@ def changes_since(
     except Exception as exc:  # noqa: BLE001 - a diff that fails must not fail the edition
         log(f"the previous edition ({previous}) could not be compared: {type(exc).__name__}: {exc}")
         return unreadable(previous, as_of), None
-    return describe(diffs, old_figures, figures, previous, as_of), snapshot
+    changes = describe(diffs, old_figures, figures, previous, as_of, read_corrections(data_dir, previous, as_of))
+    if changes.unexplained:
+        log(
+            f"warning: {len(changes.unexplained)} fact(s) changed since the edition of {previous} with no row in "
+            f"corrections.csv saying why: {'; '.join(changes.unexplained[:5])}"
+        )
+    return changes, snapshot
 
 
 def thumbnail(png: bytes | None, width: int = 360) -> bytes | None:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from nato_russia import analysis, params
 from nato_russia.charts import Chart
+from nato_russia.citing import citation_html, entry_html, list_html
 from nato_russia.data import DataError, Dataset, load_dataset
 from nato_russia.narrative import CITATION
 
@@ -319,28 +320,6 @@ def _with_row_ids(body: str, anchors: list[str | None]) -> str:
     return re.sub(r"<tr>(?=\s*<td)", opening, body)
 
 
-def citation_html(source_ids: list[str], numbers: dict[str, int], anchor) -> str:
-    """'[1], [4]–[6]' as links to the source list, wrapped with the ids it cites.
-
-    Runs of three or more numbers read as a range, so a long list stays short. The wrapper keeps every id
-    (a range hides the middle ones), so a merged volume can number its sources once and rewrite each
-    citation from its ids (`publishing.render.renumber_citations`).
-    """
-    ids = list(dict.fromkeys(source_ids))
-    wanted = sorted({numbers[source_id] for source_id in ids})
-    link = lambda n: f'<a class="cite" href="#{anchor(n)}">[{n}]</a>'  # noqa: E731
-    parts, run = [], []
-    for number in wanted + [None]:
-        if run and (number is None or number != run[-1] + 1):
-            parts.append(f"{link(run[0])}–{link(run[-1])}" if len(run) >= 3 else ", ".join(map(link, run)))
-            run = []
-        if number is not None:
-            run.append(number)
-    if not parts:
-        return ""
-    return f'<span class="cites" data-sources="{" ".join(ids)}">{", ".join(parts)}</span>'
-
-
 #: Where an edition keeps its charts' data, relative to its HTML (the publishing step writes the files there).
 CHART_DATA_DIR = "data"
 
@@ -455,23 +434,12 @@ def _in_list_order(data: Dataset, source_ids) -> list[str]:
 
 
 def sources_html(data: Dataset, numbers: dict[str, int], anchor, list_anchor: str = "") -> str:
-    """The numbered source list: each entry's title (linked; with an English gloss if it is in another language),
-    author, publisher, date of publication and a short form of its address, since links are invisible on paper."""
-    items = []
-    for source_id, number in sorted(numbers.items(), key=lambda item: item[1]):
-        entry = source_entries(data, [source_id])[0]
-        title = f'<a href="{html.escape(entry["url"])}">{html.escape(entry["title"])}</a>'
-        if entry["title_english"]:
-            title += f' <span class="gloss">[{html.escape(entry["title_english"])}]</span>'
-        parts = [title]
-        if entry["author"]:
-            parts.append(html.escape(entry["author"]))
-        parts.append(html.escape(entry["publisher"]))
-        parts.append(entry["date"])
-        address = f'<span class="address">{html.escape(entry["short_url"])}</span>'
-        items.append(f'<li id="{anchor(number)}" value="{number}">{", ".join(parts)}. {address}</li>')
-    ident = f' id="{list_anchor}"' if list_anchor else ""
-    return f"<ol class='sources'{ident}>{''.join(items)}</ol>"
+    """The numbered source list, in the order the sources were first cited."""
+    ordered = sorted(numbers.items(), key=lambda item: item[1])
+    entries = source_entries(data, [source_id for source_id, _ in ordered])
+    return list_html(
+        [entry_html(entry, number, anchor(number)) for entry, (_, number) in zip(entries, ordered)], list_anchor
+    )
 
 
 def _install_short_errors() -> None:

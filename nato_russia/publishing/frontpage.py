@@ -212,7 +212,18 @@ def feed_text(reports_dir: Path, order: list[str], base_url: str = "") -> str:
         summary = ((record.get("changes") or {}).get("summary") or "").strip() or "New edition."
         if record.get("headline"):
             summary = f"{summary} Headline finding: {record['headline']}"
+        if isinstance(record.get("corrections"), int):
+            count = record["corrections"]
+            summary += f" Corrections to date: {count}." if count else " No corrections to date."
         fe.summary(summary)
+        # The facts added or corrected, each linked to its row in the new edition.
+        anchors = (record.get("changes") or {}).get("anchors") or {}
+        if anchors and files.get("html"):
+            items = "".join(
+                f'<li><a href="{html.escape(where + files["html"] + "#" + anchor)}">{html.escape(line)}</a></li>'
+                for line, anchor in anchors.items()
+            )
+            fe.content(f"<p>{html.escape(summary)}</p><ul>{items}</ul>", type="html")
         links = []
         if files.get("html"):
             links.append({"href": where + files["html"], "rel": "alternate", "type": "text/html"})

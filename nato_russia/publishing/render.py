@@ -125,7 +125,80 @@ def merge(notebooks: list):
     for nb in notebooks:
         merged.cells.extend(nb.cells)
     merged.metadata.pop("papermill", None)
+    if len(notebooks) > 1:
+        number_sources_once(merged)
     return merged
+
+
+_CITES = re.compile(r'<span class="cites" data-sources="([^"]*)">.*?</span>', re.S)
+_LIST_LINK = re.compile(r'href="#sources-[^"]+"')
+
+
+def _sources_block(cell) -> dict | None:
+    from nato_russia.publishing.typeset import BLOCK_MIME
+
+    for output in cell.get("outputs", []):
+        block = output.get("data", {}).get(BLOCK_MIME)
+        if isinstance(block, dict) and block.get("kind") == "sources":
+            return block
+    return None
+
+
+def number_sources_once(nb) -> None:
+    """Number a merged volume's sources once, in the order a reader first meets them, with one list at the end.
+
+    Each chapter numbered its own sources (so [1] meant a different document in every chapter); here every
+    citation is rewritten from the ids it carries, the chapters' lists and their headings are dropped, and
+    one list follows the last chapter, headed as the first chapter headed its own.
+    """
+    import nbformat
+
+    from nato_russia.citing import citation_html, entry_html, list_html
+
+    numbers: dict[str, int] = {}
+    entries: dict[str, dict] = {}
+
+    def anchor(number: int) -> str:
+        return f"source-{number}"
+
+    def renumber(text: str) -> str:
+        def cites(match) -> str:
+            ids = match.group(1).split()
+            for source_id in ids:
+                numbers.setdefault(source_id, len(numbers) + 1)
+            return citation_html(ids, numbers, anchor)
+
+        return _LIST_LINK.sub('href="#sources"', _CITES.sub(cites, text))
+
+    kept, heading = [], None
+    for index, cell in enumerate(nb.cells):
+        following = nb.cells[index + 1] if index + 1 < len(nb.cells) else None
+        if cell.cell_type == "markdown" and following is not None and _sources_block(following) is not None:
+            heading = heading or cell.source  # the list's heading and words, from the first chapter
+            continue
+        block = _sources_block(cell) if cell.cell_type == "code" else None
+        if block is not None:
+            for entry in block["entries"]:
+                entries.setdefault(str(entry["id"]), entry)
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for mime in ("text/html", "text/markdown"):
+                if isinstance(data.get(mime), str):
+                    data[mime] = renumber(data[mime])
+        kept.append(cell)
+    for source_id in entries:  # listed by a chapter but cited nowhere in print: kept, after the cited ones
+        numbers.setdefault(source_id, len(numbers) + 1)
+    items = [
+        entry_html(entries[i], numbers[i], anchor(numbers[i])) for i in sorted(numbers, key=numbers.get) if i in entries
+    ]
+    if heading is not None:
+        text, _ = _shift_headings(heading, -1)
+        kept.append(nbformat.v4.new_markdown_cell(text))
+    listing = nbformat.v4.new_code_cell("run.show_sources()")  # an empty cell would not be exported
+    listing.outputs = [nbformat.v4.new_output("display_data", data={"text/html": list_html(items, "sources")})]
+    kept.append(listing)
+    nb.cells = kept
 
 
 def _css() -> str:
@@ -239,6 +312,33 @@ def table_of_contents(body: str) -> str:
     return "\n".join(out)
 
 
+_ROW_ID = re.compile(r'<tr id="([^"]+)"')
+
+
+def unique_ids(body: str) -> str:
+    """Each row anchor once per page: in a merged volume a fact shown in two chapters is the target of the first."""
+    seen: set[str] = set()
+
+    def first_only(match) -> str:
+        anchor = match.group(1)
+        if anchor in seen:
+            return "<tr"
+        seen.add(anchor)
+        return match.group(0)
+
+    return _ROW_ID.sub(first_only, body)
+
+
+_INTERNAL_LINK = re.compile(r'\s(?:xlink:)?href="#([^"]+)"')
+
+
+def links_that_land(body: str) -> str:
+    """Drop in-page links whose target is not on the page (a chart's mark or a change whose row this report
+    does not list), so no link leads nowhere; the text or mark stays."""
+    ids = set(re.findall(r'\bid="([^"]+)"', body))
+    return _INTERNAL_LINK.sub(lambda match: match.group(0) if match.group(1) in ids else "", body)
+
+
 def human_date(iso: str) -> str:
     """'2021-10-19' as readers write it, '19 October 2021'; anything else unchanged."""
     try:
@@ -287,6 +387,7 @@ def to_html(nb, stamp: Stamp, subtitle: str | None = None, changes: str = "") ->
     # An output's own <script> (an interactive chart, say) would run in readers' browsers and
     # may load code from a CDN; the report is static, so scripts are dropped.
     main = _SCRIPT.sub("", main)
+    main = links_that_land(unique_ids(main))
     return head.replace("<!--REPORT-TOC-->", table_of_contents(main), 1) + main
 
 
