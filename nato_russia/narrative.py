@@ -108,12 +108,27 @@ def _the(text: str) -> str:
     return text if text.startswith(_OWN_DETERMINER) else "the " + _lower_first(text)
 
 
+def _role_on(roles: pd.DataFrame, day) -> str:
+    """The post a person held on a day: the role spanning it, else the latest begun by then, else the first."""
+    if day is not None and not pd.isna(day):
+        starts = roles["start_date"].fillna(pd.Timestamp.min)
+        ends = roles["end_date"].fillna(pd.Timestamp.max)
+        held = roles[(starts <= day) & (ends >= day)]
+        if len(held):
+            return str(held.sort_values("start_date", na_position="first")["role_title"].iloc[-1])
+        begun = roles[starts <= day]
+        if len(begun):
+            return str(begun.sort_values("start_date", na_position="first")["role_title"].iloc[-1])
+    return str(roles.sort_values("start_date", na_position="first")["role_title"].iloc[0])
+
+
 def speaker(data: Dataset, event_id: str) -> str | None:
     """Who a statement is from, as a sentence names them: "Russia's ambassador to Belgium, Denis Gonchar"."""
     links = data.event_entities[
         (data.event_entities["event_id"] == event_id) & (data.event_entities["participant_role"] == "actor")
     ]
     entities = data.entities.set_index("entity_id")
+    events_on = data.events.set_index("event_id")["event_date"].to_dict()
     for entity_id in links["entity_id"]:
         if entity_id not in entities.index:
             continue
@@ -121,7 +136,7 @@ def speaker(data: Dataset, event_id: str) -> str | None:
         if entity["entity_type"] == "person":
             roles = data.roles[data.roles["entity_id"] == entity_id]
             if len(roles):
-                role = roles.sort_values("start_date", na_position="first")["role_title"].iloc[-1]
+                role = _role_on(roles, events_on.get(event_id))
                 return f"{role}, {entity['canonical_name']}"
             return str(entity["canonical_name"])
     for entity_id in links["entity_id"]:
