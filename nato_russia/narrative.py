@@ -653,7 +653,11 @@ def watch_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "date": [analysis.format_date(d, p) for d, p in zip(upcoming["event_date"], upcoming["date_precision"])],
-            "what": upcoming["summary"],
+            # A plan reads as its announcement says; a decision not yet in force by its name, as announced.
+            "what": [
+                summary if category in analysis.PLANNED_CATEGORIES else f"{title} (announced)"
+                for summary, title, category in zip(upcoming["summary"], upcoming["title"], upcoming["category"])
+            ],
             "grade": upcoming["confidence"].astype(str),
             "_row_id": upcoming["event_id"].map(analysis.fact_anchor),
             "_source_ids": upcoming["source_ids"],

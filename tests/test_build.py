@@ -276,11 +276,14 @@ def test_shipped_variants_file_declares_the_four_reports():
     assert by_name["brief-2021-10-19"]["parameters"] == {"as_of": "2021-10-19", "period_end": "2021-10-19"}
     assert by_name["since-2014"]["parameters"] == {"period_start": "2014-01-01"}
     assert [Path(n).name for n in by_name["analysis"]["notebooks"]] == [
+        "00-overview.ipynb",
         "01-staffing.ipynb",
         "02-history.ipynb",
         "03-channels.ipynb",
         "04-aftermath.ipynb",
+        "06-assessment.ipynb",
     ]
+    assert [Path(n).name for n in by_name["since-2014"]["notebooks"]] == ["07-since-2014.ipynb"]
     if all((paths.ROOT / n).exists() for v in by_name.values() for n in v["notebooks"]):
         load_variants(paths.VARIANTS_FILE)  # the real notebooks accept the shipped parameters
 
@@ -363,7 +366,15 @@ def test_build_publishes_skips_and_rebuilds(tmp_path, fixture_data, monkeypatch)
     assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
 
     out = reports / "fx"
-    assert sorted(p.name for p in out.iterdir()) == ["editions", "figures", "fx.html", "fx.ipynb", "fx.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "citation.bib",
+        "citation.json",
+        "editions",
+        "figures",
+        "fx.html",
+        "fx.ipynb",
+        "fx.pdf",
+    ]
     assert (out / "figures" / "fixture-series.png").stat().st_size > 1000
     html_text = (out / "fx.html").read_text()
     refs = check_html(html_text, "Fixture report fx")
@@ -556,7 +567,7 @@ def test_real_brief_variant_builds(tmp_path, data_copy):
     assert "would suspend the mission from 1 November 2021" in text, "announced, not yet in force"
     assert "Russia suspended the mission" not in text, "as of 19 October 2021 the mission had not yet stopped work"
     # The charts' alt text reaches the PDF's structure tree, as it reaches the HTML.
-    alt_texts = [html_lib.unescape(a) for a in re.findall(r'<img[^>]* alt="([^"]*)"', html_text)]
+    alt_texts = [html_lib.unescape(a) for a in re.findall(r'<svg\b[^>]*\baria-label="([^"]*)"', html_text)]
     assert alt_texts and pdf_alt_texts(pdf) == alt_texts
 
     def squash(s):

@@ -184,12 +184,15 @@ def test_a_first_edition_computes_nothing_and_the_next_one_compares_with_its_sna
     assert previous == folder / D1 / editions.SNAPSHOT_DIR and figures["staff_cap"] == 12
     assert changes.status == "changed"
     groups = dict(changes.groups)
-    # The first edition's figures, computed from its snapshot as of its own day: its days count is a day less.
+    # The first edition's figures, computed from its snapshot as of its own day. Both days are past the
+    # record's review date, where counts of days stop: that count does not move with the date.
     assert "Cap on the size of Russia's mission to NATO: 10 → 12" in groups["Headline numbers"]
-    assert any(line.startswith("Days since the last contact: ") for line in groups["Headline numbers"])
+    assert not any(line.startswith("Days since the last contact: ") for line in groups["Headline numbers"])
     # Only the table whose bytes changed is reported (the others are not even aligned).
     assert list(groups) == ["Headline numbers", "Staffing"]
-    assert groups["Staffing"] == ["corrected: rm_2021_cap_10: staff_count “10” → “12”"]
+    # A change with no row in corrections.csv says so (and the build warns).
+    assert groups["Staffing"] == ["corrected: rm_2021_cap_10: staff_count “10” → “12” (no reason recorded)"]
+    assert changes.unexplained == ["staffing: rm_2021_cap_10 (staff_count)"]
 
 
 def test_a_missing_or_corrupt_previous_snapshot_is_reported_not_fatal(tmp_path, keyed_data):
@@ -328,7 +331,15 @@ def test_daily_editions_changes_feed_and_failures(tmp_path, keyed_data, monkeypa
     # D1: the first edition of each; no changes section.
     assert build(vfile, reports, keyed_data, D1) == 0
     d1 = reports / "fx" / "editions" / D1
-    assert sorted(p.name for p in d1.iterdir()) == ["edition.json", "fx.html", "fx.pdf", "snapshot", "thumb.png"]
+    assert sorted(p.name for p in d1.iterdir()) == [
+        "citation.bib",
+        "citation.json",
+        "edition.json",
+        "fx.html",
+        "fx.pdf",
+        "snapshot",
+        "thumb.png",
+    ]
     first_html = (reports / "fx" / "fx.html").read_text()
     assert 'class="edition-changes"' not in first_html[first_html.index("<main") :]
     assert "as of the build's date, 2026-11-28 (UTC)" in first_html.replace("&#39;", "'")

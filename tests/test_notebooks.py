@@ -162,7 +162,7 @@ def test_an_analyst_can_rerun_the_first_cells_in_the_same_kernel(tmp_path):
 def _cited_sources(text: str) -> pd.DataFrame:
     """The rows of sources.csv whose documents the rendered source list links to."""
     listed = re.search(r"<ol class='sources'[^>]*>(.*?)</ol>", text, re.S).group(1)
-    urls = {html.unescape(url) for url in re.findall(r'<li id="[^"]+" value="\d+"><a href="([^"]+)"', listed)}
+    urls = {html.unescape(url) for url in re.findall(r'<li id="[^"]+" value="\d+"[^>]*><a href="([^"]+)"', listed)}
     sources = load_dataset().sources
     cited = sources[sources["url"].isin(urls)]
     assert len(cited) == len(urls), "every entry of the source list is a document of sources.csv"
