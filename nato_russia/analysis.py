@@ -115,17 +115,25 @@ def review_is_stale(data: Dataset, as_of: dt.date) -> bool:
 
 
 def watch_list(data: Dataset, as_of: dt.date) -> pd.DataFrame:
-    """What a reader should watch, as known on `as_of`: plans and announced changes after the last reviewed day.
+    """What a reader should watch, as known on `as_of`: plans and announced changes still ahead of that day.
 
-    Scheduled events (a summit, a treaty's deadline) dated after the day counts stop at, and decisions
-    announced by the as-of date that take effect later, soonest first.
+    Scheduled events (a summit, a treaty's deadline) dated after the as-of date, and decisions announced
+    by then that take effect later, soonest first. A plan whose day has passed but falls after the
+    record's review date is not ahead and not covered: see `uncovered_plans`.
     """
-    after = pd.Timestamp(counted_to(data, as_of))
     events = data.events
-    planned = events["category"].isin(PLANNED_CATEGORIES) & (events["event_date"] > after)
+    planned = events["category"].isin(PLANNED_CATEGORIES) & (events["event_date"] > pd.Timestamp(as_of))
     announced = events["is_pending"] & ~events["category"].isin(PLANNED_CATEGORIES)
     chosen = events[planned | announced]
     return chosen.sort_values(["event_date", "event_id"])
+
+
+def uncovered_plans(data: Dataset, as_of: dt.date) -> pd.DataFrame:
+    """Planned events whose day came after the record's review date but by the as-of date: held, not covered."""
+    events = data.events
+    planned = events[events["category"].isin(PLANNED_CATEGORIES)]
+    after_review = planned["event_date"] > pd.Timestamp(counted_to(data, as_of))
+    return planned[after_review & (planned["event_date"] <= pd.Timestamp(as_of))].sort_values("event_date")
 
 
 # A season is stored as its first day; its name by that month (the northern hemisphere's seasons).
@@ -669,17 +677,10 @@ def status_table(data: Dataset, as_of: dt.date, recent_only: bool = False) -> pd
     )
 
 
-def older_channels_line(data: Dataset, as_of: dt.date) -> str | None:
-    """One sentence naming the channels the brief's table leaves out: closed or suspended long before."""
+def older_channels(data: Dataset, as_of: dt.date) -> pd.DataFrame:
+    """The channel-status rows the brief's table leaves out: closed or suspended long before."""
     status = nato_russia_channels(channel_status(data, as_of), data)
-    older = status[~recent_channels(status, as_of)]
-    if older.empty:
-        return None
-    parts = [
-        f"{row.channel} ({row.status} since {format_long_date(row.since, row.since_precision)})"
-        for row in older.itertuples()
-    ]
-    return f"Closed or suspended earlier, and not listed: {join_and(parts)}."
+    return status[~recent_channels(status, as_of)]
 
 
 def event_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:

@@ -28,6 +28,12 @@ def _when(row) -> str:
     return analysis.format_long_date(row.event_date, row.date_precision)
 
 
+def _on(date, precision) -> str:
+    """'on 9 February 2026', 'in November 2021', 'in 2022': a date with its preposition, as precisely as known."""
+    words = analysis.format_long_date(date, precision)
+    return f"on {words}" if precision == "day" else f"in {words}"
+
+
 def _day(date: dt.date | pd.Timestamp) -> str:
     """A day as running text writes it: '19 October 2021'."""
     return f"{date.day} {date:%B %Y}"
@@ -167,6 +173,17 @@ def review_note(data: Dataset, as_of: dt.date) -> str:
             f" **Notice:** the review is {describe_days(gap)} older than this edition, so events since "
             f"{_day(count_end)} may be missing."
         )
+    held = analysis.uncovered_plans(data, as_of)
+    if len(held):
+        names = analysis.join_and(
+            [
+                f"{_the(row.title)} ({analysis.format_long_date(row.event_date, row.date_precision)})"
+                for row in held.itertuples()
+            ]
+        )
+        text += f" Planned after that day and not covered here: {names}." + cite(
+            data, [i for ids in held["source_ids"] for i in ids]
+        )
     return text
 
 
@@ -201,7 +218,7 @@ def _the_break(data: Dataset) -> str | None:
             f"and shut {moscow}"
         )
     else:
-        text = f"Russia suspended its mission to NATO on {_when(suspension)}, and {moscow} closed with it"
+        text = f"Russia suspended its mission to NATO on {_when(suspension)}, and {moscow} were shut with it"
     if cause is not None:
         latest, decision = cause
         when = analysis.format_long_date(decision["event_date"], decision["date_precision"])
@@ -214,13 +231,15 @@ def _the_break(data: Dataset) -> str | None:
     return text + "." + cite(data, sources)
 
 
-def _what_is_left(data: Dataset, as_of: dt.date) -> str:
-    """What is left, in one sentence: the open NATO–Russia channels and the last dated contact on any channel."""
+def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> str:
+    """What is left: the open NATO–Russia channels (with any unanswered attempt on one) and the last dated contact."""
     count_end = analysis.counted_to(data, as_of)
     status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
     open_rows = status[status["status"] == "open"]
     announced = open_rows[open_rows["announced_status"].notna()]
-    verb = "is" if len(open_rows) == 1 else "are"
+    # Counts stop at the review date: what was true then is told in the past tense.
+    past = count_end < as_of
+    verb = ("was" if past else "is") if len(open_rows) == 1 else ("were" if past else "are")
     text = (
         f"{number_word(len(open_rows)).capitalize()} of the {number_word(len(status))} channels between NATO and "
         f"Russia {verb} open on {_day(count_end)}"
@@ -233,17 +252,43 @@ def _what_is_left(data: Dataset, as_of: dt.date) -> str:
             f"which would leave {number_word(left)}"
         )
     elif 0 < len(open_rows) <= 3:
-        text += ", " + analysis.join_and([_the(name) for name in open_rows["channel"]])
+        failed = _failed_attempts(data)
+        plain, tried = [], []
+        for row in open_rows.itertuples():
+            attempts = failed[failed["channel_id"] == row.channel_id]
+            if len(attempts):
+                when = attempts["event_date"].max()
+                tried.append(f"{_the(row.channel)}, which went unanswered when NATO tried it in {when:%B %Y}")
+            else:
+                plain.append(_the(row.channel))
+        text += ": " + analysis.join_and(plain + tried)
     sources: list[str] = []
     for row in open_rows.itertuples():
         sources += list(row.status_source_ids)
     contacts = status[status["last_contact"].notna() & (status["status"] != "closed")].sort_values("last_contact")
-    if len(contacts) and contacts.iloc[-1]["days_silent"] >= 30:
+    if with_contact and len(contacts) and contacts.iloc[-1]["days_silent"] >= 30:
         latest = contacts.iloc[-1]
         when = analysis.format_long_date(latest["last_contact"], latest["last_contact_precision"])
-        text += f"; the last dated contact on any of them came on {when}"
+        text += f"; no NATO channel had carried a dated contact since {when}"
         sources += list(latest["last_contact_source_ids"])
     return text + "." + cite(data, sources)
+
+
+def _last_contact(data: Dataset, as_of: dt.date) -> tuple[str, list[str]] | None:
+    """'No NATO channel had carried a dated contact since 26 January 2022' and its documents, if a month old."""
+    status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
+    contacts = status[status["last_contact"].notna() & (status["status"] != "closed")].sort_values("last_contact")
+    if not len(contacts) or contacts.iloc[-1]["days_silent"] < 30:
+        return None
+    latest = contacts.iloc[-1]
+    when = analysis.format_long_date(latest["last_contact"], latest["last_contact_precision"])
+    return f"No NATO channel had carried a dated contact since {when}", list(latest["last_contact_source_ids"])
+
+
+def _failed_attempts(data: Dataset) -> pd.DataFrame:
+    """Unanswered attempts to reach the other side that had happened by the as-of date."""
+    events = analysis.done_events(data)
+    return events[events["category"] == "failed_contact"]
 
 
 def _last_reported_in_use(data: Dataset, as_of: dt.date) -> str | None:
@@ -277,33 +322,70 @@ def latest_change(data: Dataset, as_of: dt.date) -> pd.Series | None:
 _CHANGE_VERBS = {"open": "opened", "suspended": "was suspended", "closed": "closed"}
 
 
-def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
-    """What changed most recently: the latest change of status on any channel, worded with its basis."""
-    period = latest_change(data, as_of)
-    if period is None:
-        return None
-    channels = data.channels.set_index("channel_id")
-    channel = channels.loc[period["channel_id"]]
+def _change_phrase(data: Dataset, period: pd.Series) -> str:
+    """'the NATO–Russia Council closed (according to …)': a change of status as running text, with its basis."""
+    channel = data.channels.set_index("channel_id").loc[period["channel_id"]]
+    start = data.events.set_index("event_id").loc[period["start_event_id"]]
     earlier = data.channel_periods[
         (data.channel_periods["channel_id"] == period["channel_id"])
         & (data.channel_periods["start_date"] < period["start_date"])
     ]
-    verb = "reopened" if period["status"] == "open" and len(earlier) else _CHANGE_VERBS[str(period["status"])]
-    name = _lower_first(str(channel["channel_name"]))
-    if not bool(channel["is_nato_channel"]):
-        name += ", a US channel rather than NATO's,"
-    when = analysis.format_long_date(period["start_date"], period["start_precision"])
-    text = f"The latest change on record came on {when}, when {_the(name)} {verb}"
+    if period["status"] == "open" and start["category"] == "resumption":
+        verb = "was agreed anew"
+    elif period["status"] == "open" and len(earlier):
+        verb = "reopened"
+    else:
+        verb = _CHANGE_VERBS[str(period["status"])]
+    text = f"{_the(str(channel['channel_name']))} {verb}"
     note = period["status_note"]
     if isinstance(note, str) and note and not note.startswith(("agreed on", "from ")):
         text += f" ({note})"
+    return text
+
+
+def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
+    """What changed last: the latest change of status on NATO's channels, then any later contact on a US line.
+
+    A change on a US channel (its commander is also NATO's SACEUR) is told as such, with the dated contact
+    that preceded it, so it is neither counted as NATO's nor left out.
+    """
+    period = latest_change(data, as_of)
+    if period is None:
+        return None
+    nato = set(data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"])
+    count_end = pd.Timestamp(analysis.counted_to(data, as_of))
+    periods = data.channel_periods[data.channel_periods["start_date"] <= count_end]
+    ours = periods[periods["channel_id"].isin(nato)].sort_values(["start_date", "period_id"])
     events = data.events.set_index("event_id")
-    start = events.loc[period["start_event_id"]]
-    if not bool(channel["is_nato_channel"]) and "military" in str(channel["channel_kind"]):
-        nato_line = analysis.channel_status(data, as_of).set_index("channel_id")
-        if "military_line" in nato_line.index:
-            text += f"; NATO's own military line is {nato_line.at['military_line', 'status']}"
-    return text + "." + cite(data, start["source_ids"])
+    text = ""
+    if len(ours):
+        last = ours.iloc[-1]
+        when = analysis.format_long_date(last["start_date"], last["start_precision"])
+        sources = list(events.loc[last["start_event_id"], "source_ids"])
+        contact = _last_contact(data, as_of)
+        if contact:
+            lead = f"{contact[0]}, and the last change on NATO's channels came on {when}"
+            sources = contact[1] + sources
+        else:
+            lead = f"The last change on NATO's own channels came on {when}"
+        text = f"{lead}, when {_change_phrase(data, last)}." + cite(data, sources)
+    return text.strip()
+
+
+def _us_contact(data: Dataset, as_of: dt.date) -> str | None:
+    """The latest dated contact on a US channel after the last one on NATO's, told as a US channel's."""
+    contacts = analysis.verified_contacts(data)
+    nato = set(data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"])
+    theirs = contacts[~contacts["channel_id"].isin(nato)].sort_values("event_date")
+    ours = contacts[contacts["channel_id"].isin(nato)]
+    if theirs.empty or (len(ours) and theirs.iloc[-1]["event_date"] <= ours["event_date"].max()):
+        return None
+    meeting = theirs.iloc[-1]
+    what = str(meeting["summary"]).split(", after which")[0].split(";")[0].rstrip(".")
+    month = analysis.format_long_date(meeting["event_date"], meeting["date_precision"])
+    return f"Since then the only dated contact on record came on a US channel: in {month} {_lower_first(what)}." + cite(
+        data, meeting["source_ids"]
+    )
 
 
 def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
@@ -319,9 +401,10 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
         open_rows = status[status["status"] == "open"]
         staying = open_rows[open_rows["announced_status"].isna()]
         if len(staying) < len(open_rows):
+            when = _day(open_rows["announced_from"].dropna().min())
             return (
-                "It would leave no Russian mission at NATO and no NATO office in Moscow to carry messages "
-                "between them in a crisis."
+                f"The closures announced for {when} would leave no Russian mission at NATO and no NATO office in "
+                "Moscow to carry messages in a crisis, only the emergency channel through Russia's ambassador."
             )
         return None
     latest = incidents.sort_values("event_date").iloc[-1]
@@ -330,8 +413,8 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
     since = contacts[contacts["channel_id"].isin(nato) & (contacts["event_date"] >= incidents["event_date"].min())]
     first = incidents["event_date"].min()
     text = (
-        f"It matters when incidents strike allied territory: {number_word(len(incidents))} are on record since "
-        f"{first:%B %Y}, the latest on {_day(latest['event_date'])}"
+        f"It matters when incidents hit allied territory, whoever caused them: {number_word(len(incidents))} are on "
+        f"record since {first:%B %Y}, the latest on {_day(latest['event_date'])}"
     )
     if since.empty:
         text += ", and the record holds no dated NATO–Russia contact about any of them"
@@ -368,7 +451,7 @@ def lede(data: Dataset, parameters) -> str:
     as_of = parameters.as_of
     sentences = [
         _the_break(data),
-        _what_is_left(data, as_of),
+        _what_is_left(data, as_of, with_contact=False),
         _what_changed(data, as_of),
         _why_it_matters(data, as_of),
         _to_watch(data, as_of),
@@ -414,18 +497,35 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
         )
     steps = analysis.staffing_steps(data)
     caps = steps[steps["measure"] == "staff_cap"]
-    if len(caps):
-        cap = caps.iloc[-1]
-        value = f"{cap['staff_count']}" + (" (announced)" if cap["is_pending"] else "")
-        suspension = analysis.mission_suspension(data)
-        if suspension is not None and not suspension.is_pending:
-            value += f"; mission suspended {analysis.format_date(suspension.event_date, suspension.date_precision)}"
+    suspension = analysis.mission_suspension(data)
+    if suspension is not None and not suspension.is_pending:
+        # Once the mission stopped work, its cap no longer counts anything: say who is left.
+        when = analysis.format_date(suspension.event_date, suspension.date_precision)
+        rows.append(
+            {
+                "figure": "Russian diplomats accredited to NATO",
+                "value": f"none since {when}, when Russia suspended its mission",
+                "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
+                "_source_ids": suspension.source_ids,
+            }
+        )
+    elif len(caps):
+        in_force = caps[~caps["is_pending"]]
+        pending = caps[caps["is_pending"]]
+        value = str(in_force["staff_count"].iloc[-1]) if len(in_force) else "none"
+        sources = list(in_force["source_ids"].iloc[-1]) if len(in_force) else []
+        if len(pending):
+            nxt = pending.iloc[0]
+            decided = analysis.format_date(nxt["decided_date"], nxt["decided_precision"])
+            effective = analysis.format_date(nxt["effective_date"], nxt["date_precision"])
+            value += f"; to fall to {nxt['staff_count']} on {effective} (decided {decided})"
+            sources += list(nxt["source_ids"])
         rows.append(
             {
                 "figure": "Cap on the staff of Russia's mission to NATO",
                 "value": value,
-                "as of": analysis.format_date(cap["effective_date"], cap["date_precision"]),
-                "_source_ids": cap["source_ids"],
+                "as of": analysis.format_date(pd.Timestamp(as_of), "day"),
+                "_source_ids": tuple(sources),
             }
         )
     meetings = analysis.nrc_meetings(data)
@@ -473,14 +573,28 @@ def staffing_findings(data: Dataset) -> str:
     events = data.events.set_index("event_id")
     dated: list[tuple[pd.Timestamp, str]] = []
     first = steps.iloc[0]
+    # The count in post when NATO first capped the mission is told in the cap's sentence.
+    in_post_then = None
     if first.measure == "staff_in_post":
-        when = analysis.format_long_date(first.effective_date, first.date_precision)
         about = "about " if first.is_approximate else ""
+        in_post_then = (first, f"when Russia's mission had {about}{first.staff_count} people in post")
+    earlier = data.staffing[
+        (data.staffing["body_id"] == analysis.RUSSIA_MISSION)
+        & (data.staffing["measure"] == "staff_in_post")
+        & (data.staffing["confidence"] != "unverified")
+        & (data.staffing["effective_date"] < first.effective_date)
+    ].sort_values("effective_date")
+    if len(earlier):
+        counts = [
+            f"{'about ' if row.is_approximate else ''}{row.staff_count} in "
+            f"{analysis.format_long_date(row.effective_date, 'month')}"
+            for row in earlier.itertuples()
+        ]
         dated.append(
             (
-                first.effective_date,
-                f"When NATO first capped it, on {when}, Russia's mission had {about}{first.staff_count} people in post."
-                + cite(data, first.source_ids),
+                earlier["effective_date"].iloc[-1],
+                f"Counts of its staff in post put the mission at {analysis.join_and(counts)}."
+                + cite(data, [i for ids in earlier["source_ids"] for i in ids]),
             )
         )
     for event_id, cut in cuts[~cuts.index.isin(steps["event_id"])].iterrows():
@@ -519,7 +633,10 @@ def staffing_findings(data: Dataset) -> str:
         if decided != when:
             cap += f" from {when}"
         actions.append(cap)
-        sentence = f"On {decided} NATO {analysis.join_and(actions)}"
+        sentence = f"On {decided}"
+        if in_post_then is not None and first_cap:
+            sentence += f", {in_post_then[1]},"
+        sentence += f" NATO {analysis.join_and(actions)}"
         if isinstance(event["reason"], str) and event["reason"]:
             sentence += f"; {event['reason']}"
         dated.append((row.decided_date, sentence + "." + cite(data, row.source_ids)))
@@ -539,7 +656,8 @@ def staffing_findings(data: Dataset) -> str:
 
 
 def channel_findings(data: Dataset, as_of: dt.date) -> str:
-    """Channel by channel, what is known of those still open; then what is announced, and lines that are not NATO's.
+    """Channel by channel, what is known of those still open; then what Moscow says, the US lines, and changes
+    announced but not yet in force.
 
     Page one has already said how many are open: this passage says what each open one last carried.
     """
@@ -548,14 +666,16 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     status = analysis.nato_russia_channels(everything, data)
     sentences = []
     reports = analysis.use_reports(data)
+    failed = _failed_attempts(data)
     lines = data.channels.loc[data.channels["channel_kind"].isin(analysis.CONTACT_KINDS), "channel_id"]
     for row in status[(status["status"] == "open") & status["channel_id"].isin(lines)].itertuples():
         name = _the(row.channel)
         name = name[:1].upper() + name[1:]
         since = analysis.format_long_date(row.since, row.since_precision)
+        sources: list[str] = []
         if pd.isna(row.last_contact):
-            text = f"{name}, on record since {since}, has no dated contact in the record"
-            sources = list(row.status_source_ids)
+            text = f"{name}, on record since {since}, has carried no dated contact"
+            sources += list(row.status_source_ids)
         else:
             prefix = "at least " if row.silence_is_minimum else ""
             when = analysis.format_long_date(row.last_contact, row.last_contact_precision)
@@ -563,21 +683,45 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
                 f"{name} last carried a dated contact on {when}, {prefix}{describe_days(int(row.days_silent))} "
                 f"before {_day(count_end)}"
             )
-            sources = list(row.last_contact_source_ids)
+            sources += list(row.last_contact_source_ids)
+        attempts = failed[failed["channel_id"] == row.channel_id]
+        if len(attempts):
+            attempt = attempts.sort_values("event_date").iloc[-1]
+            text += f"; when NATO tried to reach Russia on it in {attempt['event_date']:%B %Y}, it got no answer"
+            sources += list(attempt["source_ids"])
         if not pd.isna(row.last_report) and (pd.isna(row.last_contact) or row.last_report > row.last_contact):
             event = reports[(reports["channel_id"] == row.channel_id) & (reports["event_date"] == row.last_report)]
             who = speaker(data, event["event_id"].iloc[0]) if len(event) else None
-            when = analysis.format_long_date(row.last_report, row.last_report_precision)
+            when = _on(row.last_report, row.last_report_precision)
             who = f"{who}," if who and "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
-            text += f"; {who or 'one side'} last said it was kept or used on {when}"
+            text += f"; {who or 'one side'} last said it was kept or used {when}"
             sources += list(row.last_report_source_ids)
         sentences.append(text + "." + cite(data, sources))
-    others = analysis.other_channels(everything, data)
-    for row in others.itertuples():
+    unnamed = analysis.done_events(data)
+    unnamed = unnamed[
+        unnamed["category"].isin(analysis.REPORT_CATEGORIES)
+        & unnamed["channel_id"].isna()
+        & unnamed["confidence"].isin(analysis.VERIFIED_GRADES)
+    ].sort_values("event_date")
+    if len(unnamed):
+        latest = unnamed.iloc[-1]
+        who = speaker(data, latest["event_id"]) or "One side"
         sentences.append(
-            f"Beside them, the {row.channel} is {analysis.status_words(row)}: a US channel, not NATO's."
-            + cite(data, row.status_source_ids)
+            f"{who[:1].upper() + who[1:]} said on {_when(next(unnamed.iloc[[-1]].itertuples()))} that only one "
+            "emergency channel was left, without saying which." + cite(data, latest["source_ids"])
         )
+    others = analysis.other_channels(everything, data)
+    others = others[others["status"] == "open"]
+    if len(others):
+        names = analysis.join_and([_the(row.channel) for row in others.itertuples()])
+        verb = "is" if len(others) == 1 else "are"
+        sentences.append(
+            f"Beside NATO's, {number_word(len(others))} US channel{'s' if len(others) > 1 else ''} to Russia's "
+            f"military {verb} open: {names}." + cite(data, [i for ids in others["status_source_ids"] for i in ids])
+        )
+    us = _us_contact(data, as_of)
+    if us:
+        sentences.append(us.replace("Since then the only", "The only later", 1))
     announced = status[status["announced_status"].notna()]
     if len(announced):
         changes = [
@@ -587,10 +731,14 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
         ]
         ids = [i for ids in announced["announced_source_ids"] for i in ids]
         sentences.append(f"Announced but not yet in force: {analysis.join_and(changes)}." + cite(data, ids))
-    line = analysis.older_channels_line(data, as_of)
-    if line:
-        sentences.append(line)
-    return " ".join(sentences)
+    older = analysis.older_channels(data, as_of)
+    if len(older):
+        parts = [
+            f"{_the(row.channel)} ({row.status} since {analysis.format_long_date(row.since, row.since_precision)})"
+            for row in older.itertuples()
+        ]
+        sentences.append(f"Closed or suspended earlier, and not in the table: {analysis.join_and(parts)}.")
+    return " ".join(s for s in sentences if s)
 
 
 def nrc_findings(data: Dataset, first_year: int, last_year: int) -> str:
@@ -612,15 +760,21 @@ def history_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
     end = analysis.counted_to(data, end)
     suspensions = analysis.episodes(data, "suspension", start, end)
     resumptions = analysis.episodes(data, "resumption", start, end)
+
+    def years(frame: pd.DataFrame) -> str:
+        return analysis.join_and([f"{date:%Y}" for date in frame["event_date"]]) if len(frame) else ""
+
     text = (
-        f"Between {start:%Y} and {end:%Y} the record holds {_plural(len(suspensions), 'suspension')} and "
-        f"{_plural(len(resumptions), 'resumption')} of cooperation or contact, each counted once however many "
-        "channels it touched."
+        f"Between {start:%Y} and {end:%Y} the record holds {_plural(len(suspensions), 'suspension')}"
+        + (f" ({years(suspensions)})" if len(suspensions) else "")
+        + f" and {_plural(len(resumptions), 'resumption')}"
+        + (f" ({years(resumptions)})" if len(resumptions) else "")
+        + " of cooperation or contact, each decision counted once however many channels it touched."
     )
     dated = suspensions[(suspensions["date_precision"] == "day") & (suspensions["confidence"] == "H")]
     if len(dated):
         latest = last_row(dated)
-        text += f" The latest dated decision: {_lower_first(latest.title)} ({_when(latest)})." + cite(
+        text += f" The latest suspension dated to the day: {_lower_first(latest.title)} ({_when(latest)})." + cite(
             data, latest.source_ids
         )
     return text
@@ -694,16 +848,22 @@ GLOSSARY = {
 }
 
 
-def glossary() -> str:
-    """The abbreviations a reader meets in the reports, as a Markdown list."""
-    return "\n".join(f"- **{short}**: {meaning}" for short, meaning in sorted(GLOSSARY.items()))
+def glossary(text: str | None = None) -> str:
+    """The abbreviations a reader meets, as a Markdown list: those in `text` (a report's words so far), or all."""
+    used = {
+        short: meaning
+        for short, meaning in GLOSSARY.items()
+        if text is None or re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text)
+    }
+    return "\n".join(f"- **{short}**: {meaning}" for short, meaning in sorted(used.items()))
 
 
 # --- the years since 2014 ---------------------------------------------------------------------------
 
 
 def since_lede(data: Dataset, parameters) -> str:
-    """The opening of the since-2014 report: suspension, the talks that went on, the rupture, what since."""
+    """The since-2014 report's opening: the suspension, the talks that went on, the rupture, what is left of the
+    channels of 2014, the incidents since, and what to watch."""
     start, as_of = parameters.period_start, parameters.as_of
     count_end = analysis.counted_to(data, as_of)
     sentences = []
@@ -726,49 +886,62 @@ def since_lede(data: Dataset, parameters) -> str:
     meetings = meetings[meetings["event_date"] >= pd.Timestamp(start)].sort_values("event_date")
     gaps = analysis.meeting_gaps(data, start)
     if len(meetings) and len(gaps):
-        gap = gaps.iloc[0]
-        resumed = meetings[meetings["event_date"] >= gap["first_after"]]
-        before_last_gap = resumed[resumed["event_date"] <= gaps.iloc[-1]["last_before"]]
-        last = meetings.iloc[-1]
-        sentences.append(
-            f"The Council then went {describe_days(int(gap['days']))} without meeting, met "
-            f"{_plural(len(before_last_gap), 'time')} from {gap['first_after']:%B %Y} to "
-            f"{gaps.iloc[-1]['last_before']:%B %Y}, and last met on {_day(last['event_date'])}."
-            + cite(data, list(gap["source_ids"]) + list(last["source_ids"]))
+        gap, last_gap = gaps.iloc[0], gaps.iloc[-1]
+        between = meetings[
+            (meetings["event_date"] >= gap["first_after"]) & (meetings["event_date"] <= last_gap["last_before"])
+        ]
+        text = (
+            f"The Council then went {describe_days(int(gap['days']))} without meeting and met "
+            f"{_plural(len(between), 'time')} from {gap['first_after']:%B %Y} to {last_gap['last_before']:%B %Y}"
         )
+        if len(gaps) > 1:
+            text += f"; after {int(last_gap['days']):,} days it met a last time on {_day(last_gap['first_after'])}"
+        sentences.append(text + "." + cite(data, list(gap["source_ids"]) + list(last_gap["source_ids"])))
     military = analysis.dated_contacts(data)
     military = military[(military["channel_id"] == "military_line") & (military["event_date"] >= pd.Timestamp(start))]
     if len(military):
         sentences.append(
-            f"NATO's top commanders and Russia's chief of the General Staff held {_plural(len(military), 'dated call')}"
-            f" or meetings from {military['event_date'].min():%Y} to {military['event_date'].max():%Y}, none since."
+            "NATO's Supreme Allied Commander or the chair of its Military Committee held "
+            f"{_plural(len(military), 'dated call')} or meetings with Russia's chief of the General Staff from "
+            f"{military['event_date'].min():%Y} to {military['event_date'].max():%Y}, none since."
             + cite(data, [i for ids in military.sort_values("event_date").tail(1)["source_ids"] for i in ids])
         )
     suspension = analysis.mission_suspension(data)
     events = analysis.done_events(data)
     war = events[events["event_id"] == analysis.FULL_SCALE_INVASION]
     if suspension is not None and not suspension.is_pending:
-        later_war = war[war["event_date"] > suspension.event_date].sort_values("event_date")
         text = f"The rupture came when Russia suspended its mission to NATO on {_when(suspension)}"
         sources = list(suspension.source_ids)
-        if len(meetings) and meetings.iloc[-1]["event_date"] > suspension.event_date:
-            text += f"; the Council met for the last time on {_day(meetings.iloc[-1]['event_date'])}"
-        text += "."
-        if len(later_war):
-            war_row = later_war.iloc[0]
-            text += f" {war_row['summary'].rstrip('.')} on {_day(war_row['event_date'])}."
-            sources += list(war_row["source_ids"])
-        sentences.append(text + cite(data, sources))
+        if len(war):
+            text += f"; {_lower_first(str(war.iloc[0]['summary']).rstrip('.'))} on {_day(war.iloc[0]['event_date'])}"
+            sources += list(war.iloc[0]["source_ids"])
+        sentences.append(text + "." + cite(data, sources))
+    then = analysis.channels_open_on(data, start)
+    status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
+    open_now = status[status["status"] == "open"]
+    still = then[then["channel_id"].isin(open_now["channel_id"])]
+    newer = open_now[~open_now["channel_id"].isin(then["channel_id"])]
+    verb = ("was" if count_end < as_of else "is") if len(still) <= 1 else ("were" if count_end < as_of else "are")
+    text = (
+        f"Of the {number_word(len(then))} channels open in {start:%B %Y}, "
+        f"{'none' if still.empty else number_word(len(still))} {verb} still open on {_day(count_end)}"
+    )
+    if len(newer):
+        names = analysis.join_and([_the(name) for name in newer["channel"]])
+        text += f"; the {number_word(len(newer))} left, {names}, came later"
+    sentences.append(text + ".")
+    if suspension is not None and not suspension.is_pending:
         incidents = analysis.incidents_and_contacts(data, suspension.event_date.date(), as_of)
         if len(incidents):
-            with_contact = incidents["contact"].map(lambda value: isinstance(value, str)).sum()
-            status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
-            open_now = int((status["status"] == "open").sum())
+            with_contact = int(incidents["contact"].map(lambda value: isinstance(value, str)).sum())
             sentences.append(
-                f"Since then {number_word(len(incidents))} incidents on or near allied territory are on record, "
-                f"{'none' if not with_contact else number_word(int(with_contact))} followed by a dated NATO–Russia "
-                f"contact, and {number_word(open_now)} channels remain open on {_day(count_end)}."
+                f"Since the rupture {number_word(len(incidents))} incidents on or near allied territory are on record, "
+                f"{'none' if not with_contact else number_word(with_contact)} followed within a month by a dated "
+                "NATO–Russia contact."
             )
+    watch = _to_watch(data, as_of)
+    if watch:
+        sentences.append(watch)
     return " ".join(sentences)
 
 
@@ -844,9 +1017,24 @@ def _fact_label(data: Dataset, fact_id: str, fallback: str) -> str:
     return fallback
 
 
+# How the corrections log's fields and the kinds of fact read to a reader.
+_FIELD_WORDS = {"start": "start of the period", "end": "end of the period", "grade": "grade", "date": "date"}
+_KIND_WORDS = {
+    "contact": "a dated contact",
+    "channel_report": "a report that a channel is kept or used",
+    "cooperation": "an act of cooperation",
+    "statement": "a statement",
+}
+
+
+def reader_corrections(corrections: pd.DataFrame) -> pd.DataFrame:
+    """The corrections a reader is told of: changes to what a fact says (a renamed id changes nothing they read)."""
+    return corrections[corrections["field"] != "id"]
+
+
 def corrections_table(data: Dataset) -> pd.DataFrame:
     """The corrections made to published facts up to the as-of date, newest first, each with its reason."""
-    log = data.corrections.sort_values(["corrected_on", "correction_id"], ascending=[False, True])
+    log = reader_corrections(data.corrections).sort_values(["corrected_on", "correction_id"], ascending=[False, True])
     rows = []
     for row in log.itertuples():
         old = row.old_value if isinstance(row.old_value, str) else ""
@@ -855,10 +1043,10 @@ def corrections_table(data: Dataset) -> pd.DataFrame:
             change = "added to the record"
         elif row.field == "removed":
             change = "removed from the record"
-        elif row.field == "id":
-            change = "renamed"
+        elif row.field == "category":
+            change = f"kind of fact: {_KIND_WORDS.get(old, old)} → {_KIND_WORDS.get(new, new)}"
         else:
-            change = f"{row.field}: {old} → {new}"
+            change = f"{_FIELD_WORDS.get(row.field, row.field)}: {old} → {new}"
         rows.append(
             {
                 "corrected": analysis.format_date(row.corrected_on, "day"),
@@ -873,7 +1061,7 @@ def corrections_table(data: Dataset) -> pd.DataFrame:
 
 def corrections_note(data: Dataset) -> str:
     """One sentence before the corrections table: how many, and where readers send a new one."""
-    count = len(data.corrections)
+    count = len(reader_corrections(data.corrections))
     if not count:
         return "No published fact had been corrected by the as-of date."
     return (

@@ -58,6 +58,8 @@ class ReportRun:
     source_numbers: dict[str, int] = field(default_factory=dict)
     # Row ids already given to a table row on this page.
     anchors: set[str] = field(default_factory=set)
+    # The words shown so far (narrative, tables, captions): the glossary lists only the abbreviations in them.
+    shown_words: list[str] = field(default_factory=list)
 
     def cite(self, source_ids) -> str:
         """Links to the numbered entries of the source list, e.g. '[1], [4]' (HTML; PDF keeps them as links)."""
@@ -88,6 +90,7 @@ class ReportRun:
         png = png_bytes(chart)
         svg = svg_markup(chart)
         (self.parameters.figures_dir / f"{stem}.png").write_bytes(png)
+        self.shown_words += [chart.caption, chart.alt_text]
         caption = html.escape(chart.caption)
         ordered = _primary_first(self.data, chart.source_ids)
         if ordered:
@@ -136,6 +139,7 @@ class ReportRun:
                 _in_list_order(self.data, _ids_in(row)) for row in table[source_columns].itertuples(index=False)
             ]
             links = [self.cite(ids) for ids in row_sources]
+        self.shown_words += [caption, *(" ".join(row) for row in cell_texts(shown))]
         block = {
             "kind": "table",
             "caption": caption,
@@ -156,8 +160,15 @@ class ReportRun:
         from IPython.display import display
 
         # Markdown passes inline HTML through, so a citation reads the same here as in a table.
+        self.shown_words.append(markdown)
         screen = CITATION.sub(lambda match: " " + self.cite(citation_ids(match.group(1))), markdown)
         display({"text/markdown": screen, BLOCK_MIME: {"kind": "markdown", "markdown": markdown}}, raw=True)
+
+    def show_glossary(self) -> None:
+        """The abbreviations this report has used so far, spelled out (none it has not used)."""
+        from nato_russia.narrative import glossary
+
+        self.say(glossary("\n".join(self.shown_words)) or "The report uses no abbreviation that needs spelling out.")
 
     def expect(self, what: str, actual, expected) -> None:
         """Fail the run loudly when a fact the prose cites no longer holds in the data."""

@@ -376,7 +376,8 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
         "files": {f.suffix.lstrip("."): f.name for f in files},
         "headline": edition_files.headline(prepared),
         "changes": changes.as_record(),
-        "corrections": len(editions.read_corrections(data_dir, None, as_of)),
+        # Corrections to what facts say (a renamed id is not one): as many as the edition lists at its end.
+        "corrections": sum(row["field"] != "id" for row in editions.read_corrections(data_dir, None, as_of)),
         "address": stamp.citation["URL"],
         "figures": {k: v for k, v in figures.items() if k != "channels"},
     }
