@@ -256,7 +256,9 @@ def chapter_of(nb, where: str) -> Chapter:
     """The items of a prepared notebook (render.prepare: no parameters cells, no code, no streams)."""
     items = []
     for number, cell in enumerate(nb.cells, 1):
-        here = f"{where}, cell {number}"
+        # The cell's own id (render.prepare prefixes it with the notebook's place in the volume), else its place.
+        cell_id = str(cell.get("id") or "").split("-", 1)[-1]
+        here = f"{where}, cell {cell_id or number}"
         if cell.cell_type == "markdown":
             if cell.source.strip():
                 items.append(("markdown", cell.source))
