@@ -427,7 +427,10 @@ def _become_kernel(
         os.dup2(fds[1], 2)
         for fd in {devnull, *fds} - {0, 1, 2}:
             os.close(fd)
-        os.chdir(request["cwd"])
+        try:
+            os.chdir(request["cwd"])
+        except FileNotFoundError:  # its notebook's folder is gone: the worker that asked was stopped meanwhile
+            os._exit(1)
         os.environ.clear()
         os.environ.update(request["env"])
         _follow_environment(request["env"])
