@@ -626,7 +626,11 @@ def test_the_typesetter_reads_the_block_contract_the_report_helpers_write():
     from nato_russia.publishing import typeset
 
     assert typeset.BLOCK_MIME == report.BLOCK_MIME
-    assert typeset.CITATION.pattern == report.CITATION.pattern
+    samples = ["Cut [@a_1; @b]. Then[@c] and [@d].", "[@e]", "not [a citation] nor [@Upper]"]
+    for text in samples:
+        found = [[i.strip().lstrip("@") for i in m.group(1).split(";")] for m in typeset.CITATION.finditer(text)]
+        assert found == [report.citation_ids(m.group(1)) for m in report.CITATION.finditer(text)], text
+    assert found == [] and len(list(typeset.CITATION.finditer(samples[0]))) == 3
 
 
 @pytest.mark.e2e
