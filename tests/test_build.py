@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -599,6 +600,49 @@ def test_a_pdf_that_fails_the_pdf_ua_or_attachment_check_is_not_published(tmp_pa
     )
     assert snapshot(reports / "fx") == before  # the last good report, byte for byte
     assert not [p for p in reports.iterdir() if p.name.startswith(".staging-")]
+
+
+@pytest.mark.e2e
+def test_an_output_without_its_structured_block_fails_the_pdf_and_keeps_the_last_good(tmp_path, fixture_data):
+    """The PDF is typeset from the outputs' blocks: an output with HTML only fails loudly, nothing is left out."""
+    reports = tmp_path / "reports"
+    notebook = tmp_path / "ok.ipynb"
+    shutil.copy(OK_NB, notebook)
+    vfile = write_variants(tmp_path / "v.yaml", [variant("fx", notebook, as_of="2021-10-19", period_end="2021-10-19")])
+    assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
+    before = snapshot(reports / "fx")
+
+    nb = json.loads(notebook.read_text())
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "html-only",
+            "metadata": {},
+            "outputs": [],
+            "source": ["display({'text/html': '<p>A finding with no block</p>'}, raw=True)"],
+        }
+    )
+    notebook.write_text(json.dumps(nb))
+    assert build(vfile, reports, "--data-dir", str(fixture_data)) == 1
+    error = manifest(reports)["variants"]["fx"]["failure"]["error"]
+    assert (
+        error
+        == "ok.ipynb, cell html-only: an output has no application/vnd.nato-russia.block+json block (it has text/html)"
+    )
+    assert snapshot(reports / "fx") == before
+
+
+def test_the_typesetter_reads_the_block_contract_the_report_helpers_write():
+    from nato_russia import report
+    from nato_russia.publishing import typeset
+
+    assert typeset.BLOCK_MIME == report.BLOCK_MIME
+    samples = ["Cut [@a_1; @b]. Then[@c] and [@d].", "[@e]", "not [a citation] nor [@Upper]"]
+    for text in samples:
+        found = [[i.strip().lstrip("@") for i in m.group(1).split(";")] for m in typeset.CITATION.finditer(text)]
+        assert found == [report.citation_ids(m.group(1)) for m in report.CITATION.finditer(text)], text
+    assert found == [] and len(list(typeset.CITATION.finditer(samples[0]))) == 3
 
 
 @pytest.mark.e2e

@@ -75,6 +75,10 @@ _PR_SET_PDEATHSIG = 1
 _server: subprocess.Popen | None = None
 _server_code: dict[str, int] = {}  # the package's source files and their mtimes when the server started
 _leases: set[ForkedKernel] = set()
+#: Requests sent whose reply (the kernel's pid) has not been read yet.
+_pending: set[socket.socket] = set()
+#: Seconds a stopped worker waits for the reply to a request it sent before it was stopped.
+PENDING_REPLY_TIMEOUT = 2.0
 _stop_registered = False  # atexit stops the server of the process that started it
 
 
@@ -222,6 +226,7 @@ def request_kernel(cmd: list[str], env: dict, cwd: str | None, timeout: float) -
     env["JPY_PARENT_PID"] = str(os.getpid())  # what jupyter_client's launcher sets: this process's kernel
     request = {"executable": cmd[0], "argv": cmd[3:], "cwd": cwd or os.getcwd(), "env": env}
     lease = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    _pending.add(lease)  # until the pid is read: a worker stopped meanwhile still kills that kernel
     try:
         lease.settimeout(timeout)
         lease.connect("\0" + name)
@@ -237,6 +242,7 @@ def request_kernel(cmd: list[str], env: dict, cwd: str | None, timeout: float) -
         pid = json.loads(reply)["pid"] if reply else None
     except (OSError, ValueError, KeyError):
         pid = None
+    _pending.discard(lease)
     if pid is None:
         lease.close()
         return None
@@ -256,7 +262,21 @@ def _standard_fds() -> list[int]:
 
 
 def kill_forked_kernels() -> None:
-    """Kill every kernel this process leased, with its process group, and give it up."""
+    """Kill every kernel this process leased, with its process group, and give it up.
+
+    A request a signal interrupted before the server's reply is still pending: its reply (the kernel's pid,
+    if the server forked one) is awaited briefly and that kernel killed too, so that no kernel outlives its
+    worker's clean-up (its working folder removed under it, it would print tracebacks into the build's output).
+    """
+    for lease in list(_pending):
+        _pending.discard(lease)
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            lease.settimeout(PENDING_REPLY_TIMEOUT)
+            reply = lease.recv(4096)
+            pid = json.loads(reply)["pid"] if reply else None
+            if pid and hasattr(os, "killpg"):
+                os.killpg(int(pid), signal.SIGKILL)
+        lease.close()  # and the server kills the kernel's group itself when it sees the lease close
     for kernel in list(_leases):
         if hasattr(os, "killpg"):
             with contextlib.suppress(OSError):
@@ -427,7 +447,10 @@ def _become_kernel(
         os.dup2(fds[1], 2)
         for fd in {devnull, *fds} - {0, 1, 2}:
             os.close(fd)
-        os.chdir(request["cwd"])
+        try:
+            os.chdir(request["cwd"])
+        except FileNotFoundError:  # its notebook's folder is gone: the worker that asked was stopped meanwhile
+            os._exit(1)
         os.environ.clear()
         os.environ.update(request["env"])
         _follow_environment(request["env"])

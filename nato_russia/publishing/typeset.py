@@ -30,9 +30,11 @@ from urllib.parse import urlsplit
 
 from nato_russia import paths
 
-#: The contract with nato_russia.report (report.BLOCK_MIME, report.CITATION); a test checks they agree.
+#: The contract with nato_russia.report (report.BLOCK_MIME; report.CITATION finds the same tokens and ids);
+#: a test checks they agree.
 BLOCK_MIME = "application/vnd.nato-russia.block+json"
-CITATION = re.compile(r"\[((?:@[a-z0-9_]+)(?:\s*;\s*@[a-z0-9_]+)*)\]")
+# A citation token with the space before it, if any: printed with exactly one space before its numbers.
+CITATION = re.compile(r"\s?\[((?:@[a-z0-9_]+)(?:\s*;\s*@[a-z0-9_]+)*)\]")
 TEMPLATE = "report.typ"
 PDF_STANDARD = "ua-1"
 #: Outputs that carry nothing for a reader and need no block.
@@ -126,7 +128,7 @@ class Markup:
 
         def protect(match):
             self._tokens.append(_citation_ids(match.group(1)))
-            return f"\ue000{len(self._tokens) - 1}\ue001"
+            return f" \ue000{len(self._tokens) - 1}\ue001"
 
         self.where = where
         tree = self._parse(CITATION.sub(protect, markdown))
@@ -256,7 +258,9 @@ def chapter_of(nb, where: str) -> Chapter:
     """The items of a prepared notebook (render.prepare: no parameters cells, no code, no streams)."""
     items = []
     for number, cell in enumerate(nb.cells, 1):
-        here = f"{where}, cell {number}"
+        # The cell's own id (render.prepare prefixes it with the notebook's place in the volume), else its place.
+        cell_id = str(cell.get("id") or "").split("-", 1)[-1]
+        here = f"{where}, cell {cell_id or number}"
         if cell.cell_type == "markdown":
             if cell.source.strip():
                 items.append(("markdown", cell.source))
