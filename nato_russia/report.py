@@ -56,6 +56,8 @@ class ReportRun:
     full_data: Dataset  # everything, for checks that need to know what comes later
     # Source id -> its number in this report's source list, in the order a reader first meets it.
     source_numbers: dict[str, int] = field(default_factory=dict)
+    # Documents a chart's caption leaves to its "and N more": listed, numbered after the cited ones.
+    listed_only: list[str] = field(default_factory=list)
     # Row ids already given to a table row on this page.
     anchors: set[str] = field(default_factory=set)
     # The words shown so far (narrative, tables, captions): the glossary lists only the abbreviations in them.
@@ -95,12 +97,12 @@ class ReportRun:
         ordered = _primary_first(self.data, chart.source_ids)
         if ordered:
             shown, rest = ordered[:CAPTION_SOURCES], ordered[CAPTION_SOURCES:]
-            for source_id in rest:  # listed among the sources, though the caption names only the first few
-                self._number(source_id)
+            # Listed among the sources, numbered after every document cited by number (as in print).
+            self.listed_only.extend(source_id for source_id in rest if source_id not in self.listed_only)
             caption += f" Sources: {self.cite(shown)}"
             if rest:
                 more = f'<a href="#{self._sources_anchor()}">{len(rest)} more</a>'
-                caption += f' and <span class="cites" data-sources="{" ".join(rest)}">{more}</span>'
+                caption += f' and <span class="more-sources" data-sources="{" ".join(rest)}">{more}</span>'
             caption += "."
         title = chart.figure._suptitle.get_text().replace("\n", " ") if chart.figure._suptitle else ""
         block = {
@@ -182,6 +184,8 @@ class ReportRun:
         """List, numbered as cited, every document the shown charts and tables cite."""
         from IPython.display import display
 
+        for source_id in self.listed_only:
+            self._number(source_id)
         ordered = [source_id for source_id, _ in sorted(self.source_numbers.items(), key=lambda item: item[1])]
         block = {"kind": "sources", "entries": source_entries(self.data, ordered)}
         listing = sources_html(self.data, self.source_numbers, self._anchor, self._sources_anchor())

@@ -170,6 +170,8 @@ def number_sources_once(nb) -> None:
 
         return _LIST_LINK.sub('href="#sources"', _CITES.sub(cites, text))
 
+    listed_only: list[str] = []  # ids of captions' "and N more": numbered after every cited one
+    _MORE = re.compile(r'<span class="more-sources" data-sources="([^"]*)">')
     kept, heading = [], None
     for index, cell in enumerate(nb.cells):
         following = nb.cells[index + 1] if index + 1 < len(nb.cells) else None
@@ -185,8 +187,12 @@ def number_sources_once(nb) -> None:
             data = output.get("data", {})
             for mime in ("text/html", "text/markdown"):
                 if isinstance(data.get(mime), str):
+                    for ids in _MORE.findall(data[mime]):
+                        listed_only.extend(i for i in ids.split() if i not in listed_only)
                     data[mime] = renumber(data[mime])
         kept.append(cell)
+    for source_id in listed_only:  # a caption's "and N more", then anything else a chapter listed
+        numbers.setdefault(source_id, len(numbers) + 1)
     for source_id in entries:  # listed by a chapter but cited nowhere in print: kept, after the cited ones
         numbers.setdefault(source_id, len(numbers) + 1)
     items = [
