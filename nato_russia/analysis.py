@@ -631,16 +631,22 @@ def recent_channels(status: pd.DataFrame, as_of: dt.date, years: int = RECENT_YE
     return (status["status"] == "open") | status["announced_status"].notna() | recent.fillna(False)
 
 
-def status_table(data: Dataset, as_of: dt.date, recent_only: bool = False) -> pd.DataFrame:
+def status_table(
+    data: Dataset, as_of: dt.date, recent_only: bool = False, since: dt.date | None = None
+) -> pd.DataFrame:
     """Each NATO–Russia channel recorded by the as-of date: status, since, last dated contact, days, last report.
 
     The status reads as every report words it (`status_words`). "Days since" runs from the last dated
     contact to the as-of date or the record's review date, whichever is earlier (the column says which).
-    `recent_only` keeps the channels `recent_channels` picks, for the brief.
+    `recent_only` keeps the channels `recent_channels` picks, for the brief; `since` leaves out the channels
+    closed before that day.
     """
     status = nato_russia_channels(channel_status(data, as_of), data).reset_index(drop=True)
     if recent_only:
         status = status[recent_channels(status, as_of)].reset_index(drop=True)
+    if since is not None:  # the channels open at some time from `since` on (one closed before it is left out)
+        status = status[~((status["status"] == "closed") & (status["since"] < pd.Timestamp(since)))]
+        status = status.reset_index(drop=True)
     count_end = counted_to(data, as_of)
     return pd.DataFrame(
         {
@@ -801,6 +807,7 @@ def incidents_and_contacts(data: Dataset, start: dt.date, end: dt.date) -> pd.Da
                 "contact_date": pd.NaT if after.empty else after.iloc[0]["event_date"],
                 "contact_precision": None if after.empty else after.iloc[0]["date_precision"],
                 "attempt": None if tried.empty else tried.iloc[0]["title"],
+                "attempt_id": None if tried.empty else tried.iloc[0]["event_id"],
                 "source_ids": tuple(row.source_ids)
                 + (() if after.empty else tuple(after.iloc[0]["source_ids"]))
                 + (() if tried.empty else tuple(tried.iloc[0]["source_ids"])),
@@ -818,6 +825,7 @@ def incidents_and_contacts(data: Dataset, start: dt.date, end: dt.date) -> pd.Da
             "contact_date",
             "contact_precision",
             "attempt",
+            "attempt_id",
             "source_ids",
         ],
     )

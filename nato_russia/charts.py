@@ -25,7 +25,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from nato_russia import analysis  # noqa: E402
+from nato_russia import analysis, narrative  # noqa: E402
 from nato_russia.data import Dataset  # noqa: E402
 from nato_russia.params import ReportParameters  # noqa: E402
 
@@ -226,6 +226,8 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     stop = end
     if suspension is not None and not suspension.is_pending:
         stop = min(end, suspension.event_date)
+        # After the mission stopped work there is nothing to draw: the axis ends a year and a half later.
+        end = min(end, suspension.event_date + pd.DateOffset(months=18))
     first_figure = min(steps["effective_date"].min(), in_post["effective_date"].min() if len(in_post) else end)
     # A year and a half of room before the first figure holds its label.
     axis_start = max(pd.Timestamp(parameters.period_start), first_figure - pd.DateOffset(months=18))
@@ -234,6 +236,8 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     for number, row in enumerate(caps.itertuples()):
         cap_title = f"Cap of {row.staff_count} from {analysis.format_date(row.effective_date, row.date_precision)}"
         following = caps["effective_date"].iloc[number + 1] if number + 1 < len(caps) else stop
+        # A cap that took effect the day the mission stopped work is still drawn, as a short step.
+        following = max(following, row.effective_date + pd.DateOffset(months=2))
         start_level = row.staff_count
         if not pd.isna(row.phase_in_months) and len(in_post):
             before = in_post[in_post["effective_date"] <= row.effective_date]
@@ -365,7 +369,7 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     _title(axis, f"Russia's mission to NATO: from {opening} to {closing}")
     # The upper third of the axis is the band for the decisions' labels.
     axis.set_ylim(0, top * 1.9)
-    _date_axis(axis, axis_start.date(), parameters.shown_end)
+    _date_axis(axis, axis_start.date(), end.date())
     axis.set_xlim(right=end + (end - axis_start) * 0.02)  # room for a dot on the last day
     axis.set_ylabel("people")
     source_ids = analysis.sources_of(steps, in_post) | analysis.sources_of(
@@ -677,7 +681,11 @@ def plot_nrc_meetings(data: Dataset, parameters: ReportParameters, first_year: i
             )
     years = list(range(first_year, last_year + 1))
     step = 1 if len(years) <= 12 else 2
-    axis.set_xticks(years[::step] if years[-1] in years[::step] else years[::step] + [years[-1]])
+    ticks = years[::step] if years[-1] in years[::step] else years[::step] + [years[-1]]
+    reviewed = analysis.counted_to(data, parameters.shown_end)
+    # A last year the record covers only in part says how far: its count is not a whole year's.
+    partial = reviewed.year == last_year and (reviewed.month, reviewed.day) != (12, 31)
+    axis.set_xticks(ticks, [f"{y}\n(to {reviewed:%-d %b})" if partial and y == last_year else str(y) for y in ticks])
     axis.tick_params(axis="x", labelsize=8)
     axis.set_xlim(first_year - 0.6, last_year + 0.6)
     axis.set_yticks([])
@@ -770,7 +778,7 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
         freshest = status.sort_values("days_silent").iloc[0]
         prefix = "at least " if freshest["silence_is_minimum"] else ""
         title = (
-            f"The last dated contact on any channel, on the {freshest['channel']}, "
+            f"The last dated contact on any channel, on {narrative.in_sentence(freshest['channel'])}, "
             f"came {prefix}{freshest['days_silent']:,} days before {count_end:%-d %b %Y}"
         )
     _title(axis, title)
@@ -883,7 +891,7 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     subset = len(events) < len(recorded)
     _title(
         axis,
-        f"{len(events)} key events of the {len(recorded)} recorded {short}"
+        f"The {len(events)} key events {short}, of {len(recorded)} in the record"
         if subset
         else f"{len(events)} events {short}",
     )

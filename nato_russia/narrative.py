@@ -128,6 +128,11 @@ def _role_on(roles: pd.DataFrame, day) -> str:
     return str(roles.sort_values("start_date", na_position="first")["role_title"].iloc[0])
 
 
+def in_sentence(name: str) -> str:
+    """A channel's or event's name as it reads inside a sentence, with its article."""
+    return _the(name)
+
+
 def speaker(data: Dataset, event_id: str) -> str | None:
     """Who a statement is from, as a sentence names them: "Russia's ambassador to Belgium, Denis Gonchar"."""
     links = data.event_entities[
@@ -946,24 +951,39 @@ def since_lede(data: Dataset, parameters) -> str:
 
 
 def since_incident_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
-    """What the incidents since `start` show about the channels: contacts that followed, attempts that failed."""
+    """What the incidents since `start` show about the channels: the contacts that followed, before and after the
+    mission closed, and attempts that went unanswered (whose line it was)."""
     incidents = analysis.incidents_and_contacts(data, start, end)
     if incidents.empty:
         return "The record holds no incident on or near allied territory in this period."
     contacted = incidents[incidents["contact"].map(lambda value: isinstance(value, str))]
     tried = incidents[incidents["attempt"].map(lambda value: isinstance(value, str))]
     text = (
-        f"Of the {number_word(len(incidents))} incidents on record since {start:%Y}, "
-        f"{'none' if contacted.empty else number_word(len(contacted))} "
-        f"{'was' if len(contacted) == 1 else 'were'} followed within a month by a dated NATO–Russia contact"
+        f"The record holds {number_word(len(incidents))} incidents on or near allied territory since {start:%Y}, "
+        "whoever caused them; "
+        + (
+            "none was followed within a month by a dated NATO–Russia contact."
+            if contacted.empty
+            else f"{number_word(len(contacted))} followed within a month by a dated NATO–Russia contact, "
+            f"the last in {contacted['date'].max():%B %Y}."
+        )
     )
-    if len(contacted):
-        first = contacted.iloc[0]
-        text += f" ({_lower_first(first['incident'])}, {first['date']:%B %Y})"
-    text += "."
+    suspension = analysis.mission_suspension(data)
+    if len(contacted) and suspension is not None and not suspension.is_pending:
+        after = incidents[incidents["date"] > suspension.event_date]
+        if len(after) and not (contacted["date"] > suspension.event_date).any():
+            text += (
+                f" Of the {number_word(len(after))} since Russia's mission closed in "
+                f"{suspension.event_date:%B %Y}, none was."
+            )
     if len(tried):
-        text += f" In {_plural(len(tried), 'case')} an attempt to reach Russia's military went unanswered." + cite(
-            data, [i for ids in tried["source_ids"] for i in ids][-3:]
+        attempt = tried.iloc[-1]
+        who = speaker(data, attempt["attempt_id"])
+        who = f"{who}," if who and "," in who else who
+        row = data.events.set_index("event_id").loc[attempt["attempt_id"]]
+        text += (
+            f" After one, in {attempt['date']:%B %Y}, an attempt {'by ' + who + ' ' if who else ''}to reach Russia's "
+            "military went unanswered." + cite(data, row["source_ids"])
         )
     return text
 
