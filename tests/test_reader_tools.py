@@ -214,6 +214,11 @@ def test_a_chart_names_its_facts_under_the_pointer_and_links_to_their_rows(editi
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is installed by .ci/run")
 def test_the_screen_edition_loads_nothing_from_outside_in_chromium(editions, tmp_path):
     page = _edition(editions, D2) / "brief.html"
+    assert chromium_requests(page, tmp_path) == set(), "the page asked the network for something"
+
+
+def chromium_requests(page: Path, tmp_path: Path) -> set[str]:
+    """Load a page in headless Chromium and return what it asked the network for."""
     log = tmp_path / "net.json"
     subprocess.run(
         [*CHROMIUM, f"--user-data-dir={tmp_path / 'profile'}", f"--log-net-log={log}", "--dump-dom", page.as_uri()],
@@ -221,7 +226,7 @@ def test_the_screen_edition_loads_nothing_from_outside_in_chromium(editions, tmp
         timeout=120,
         check=True,
     )
-    assert page_requests(log) == set(), "the page asked the network for something"
+    return page_requests(log)
 
 
 def page_requests(net_log: Path) -> set[str]:
@@ -242,11 +247,4 @@ def page_requests(net_log: Path) -> set[str]:
 def test_the_chromium_check_catches_a_page_that_loads_from_outside(tmp_path):
     page = tmp_path / "outside.html"
     page.write_text('<html><body><img src="https://example.org/x.png"></body></html>', encoding="utf-8")
-    log = tmp_path / "net.json"
-    subprocess.run(
-        [*CHROMIUM, f"--user-data-dir={tmp_path / 'profile'}", f"--log-net-log={log}", "--dump-dom", page.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
-    assert page_requests(log) == {"https://example.org/x.png"}
+    assert chromium_requests(page, tmp_path) == {"https://example.org/x.png"}
