@@ -36,7 +36,18 @@ TRIGGER_WINDOW_DAYS = 31
 # on the same channel is the day it was decided.
 ANNOUNCEMENT_WINDOW_DAYS = 31
 # What a trigger was, by words in its title (the first match wins); an expulsion is named by its category.
-TRIGGER_WORDS = (("annex", "annexation"), ("recognis", "recognition"), ("invasion", "invasion"), ("war", "war"))
+TRIGGER_WORDS = (
+    ("annex", "annexation"),
+    ("recognis", "recognition"),
+    ("invasion", "invasion"),
+    ("strike", "air strikes"),
+    ("war", "war"),
+)
+# A decision whose own summary opens on the act it answered ("As NATO air strikes on Yugoslavia began, …") followed
+# that act the same day, though the record holds no event of its own for the act.
+SAME_DAY_ACT = re.compile(r"^As (?P<act>[^,]+?) (?:began|begins|started)\b")
+# The two sides, by their entity ids in the record: who took a decision.
+SIDES = (("nato", "NATO"), ("russia", "Russia"))
 
 
 # --- small helpers ------------------------------------------------------------------------------------
@@ -122,6 +133,73 @@ def _post_in(description) -> str | None:
     return post if 0 < len(post.split()) <= 10 else None
 
 
+# --- 0. the staffing table, for readers -----------------------------------------------------------------------
+
+# What a data note says about the record itself rather than the world: how a figure is stored, what it feeds,
+# row ids, the article's section and paragraph. Such clauses stay in the dataset and are left out of print.
+_PROCESS = re.compile(
+    r"\bstored\b|\bfeeds no\b|\bas before\b|\bpreviously\b|\bin the data\b",
+    re.IGNORECASE,
+)
+_ROW_ID = re.compile(r"\s*\((?:[a-z0-9]+_){2,}[a-z0-9]+\)")
+_LOCATOR = re.compile(r"\s*\(sec\. '[^']*', para(?:s|graphs?)?\.? [^)]*\)")
+
+
+def reader_note(note) -> str:
+    """A data note as a reader needs it: the row ids, section-and-paragraph locators and clauses about how the
+    record stores a figure left out ("Stored as a claim …", "it feeds no chart …"); what it says of the world kept.
+
+    A sentence is dropped clause by clause (clauses split at semicolons); a clause that states a process and then,
+    after a colon, a fact keeps the fact.
+    """
+    if not isinstance(note, str) or not note.strip():
+        return ""
+    text = _LOCATOR.sub("", _ROW_ID.sub("", note))
+    kept = []
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z'])", text.strip()):
+        clauses = []
+        for clause in sentence.rstrip(".").split("; "):
+            if not _PROCESS.search(clause):
+                clauses.append(clause)
+                continue
+            _, colon, fact = clause.partition(": ")
+            if colon and not _PROCESS.search(fact):
+                fact = re.sub(r"^it\b", "the figure", fact)
+                clauses.append(_capital(fact) if not clauses else fact)
+        if clauses:
+            kept.append(_capital("; ".join(clauses)) + ".")
+    return " ".join(kept)
+
+
+def staffing_table(data: Dataset) -> pd.DataFrame:
+    """Every staffing figure (`analysis.staffing_table`), its notes worded for readers (`reader_note`)."""
+    table = analysis.staffing_table(data)
+    return table.assign(note=table["note"].map(reader_note))
+
+
+def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
+    """Each channel on the as-of date (`analysis.status_table`), a status that rests on one account worded as the
+    volume words it: a channel that fell silent with no decision is dormant, and a closure one person reported
+    is 'reported dissolved' (or 'reported closed'), with whose account it is."""
+    table = analysis.status_table(data, as_of)
+    status = analysis.channel_status(data, as_of).set_index("channel_id")
+    periods = data.channel_periods
+    words = []
+    for text, row_id in zip(table["status"], table["_row_id"]):
+        channel_id = str(row_id).removeprefix("channel-")
+        if channel_id in status.index:
+            since = status.at[channel_id, "since"]
+            current = periods[(periods["channel_id"] == channel_id) & (periods["start_date"] == since)]
+            if len(current) and _is_dormant(current, data).any():
+                text = "dormant" + text.removeprefix("suspended")
+            elif len(current) and (current["status"] == "closed").any():
+                reported = _reported_end(data, channel_id, current["start_event_id"].iloc[-1])
+                if reported:
+                    text = f"reported {reported['word']}" + text.removeprefix("closed")
+        words.append(text)
+    return table.assign(status=words)
+
+
 # --- 1. channels open over time -----------------------------------------------------------------------
 
 
@@ -134,44 +212,60 @@ def _nato_periods(data: Dataset, end: pd.Timestamp) -> pd.DataFrame:
     return periods
 
 
+def _is_dormant(periods: pd.DataFrame, data: Dataset) -> pd.Series:
+    """Suspended periods that no decision began: a channel the record shows only falling silent (the Council
+    after its last meeting) is dormant, not suspended."""
+    category = periods["start_event_id"].map(data.events.set_index("event_id")["category"].astype(str))
+    return (periods["status"] == "suspended") & (category != "suspension")
+
+
 def channel_counts(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """How many NATO–Russia channels were open, suspended and closed, from each day the count changed.
+    """How many NATO–Russia channels were open, suspended, dormant and closed, from each day the count changed.
 
     One row for `start` and one for every later day up to `end` on which a period began or ended: the
-    counts hold from that day until the next row. `open_channels` names the channels open. A change known
-    only to its month, season or year counts from the first day of that span (`precision` says which).
+    counts hold from that day until the next row. `open_channels` names the channels open. A channel that
+    stopped meeting with no decision on record counts as dormant, not suspended (`_is_dormant`). A change known
+    only to its month, season or year counts from the first day of that span (`precision` says which, and
+    `known_by` is the last day that span may mean).
     """
     first, last = pd.Timestamp(start), pd.Timestamp(end)
     periods = _nato_periods(data, last)
+    periods = periods.assign(status=periods["status"].astype(str).where(~_is_dormant(periods, data), "dormant"))
     days = {first} | {day for day in periods["start_date"] if first < day <= last}
     days |= {day for day in periods["end_date"].dropna() if first < day <= last}
     names = data.channels.set_index("channel_id")["channel_name"]
     order = data.channels.set_index("channel_id")["display_order"]
+    statuses = ["open", "suspended", "dormant", "closed"]
     rows = []
     for day in sorted(days):
         current = periods[(periods["start_date"] <= day) & (periods["end_date"].isna() | (periods["end_date"] > day))]
         counts = current["status"].value_counts()
         starting = periods[periods["start_date"] == day]
         precision = "day" if starting.empty or (starting["start_precision"] == "day").all() else "approximate"
+        spans = [analysis.date_span(d, p)[1] for d, p in zip(starting["start_date"], starting["start_precision"])]
+        known_by = max(spans) - pd.Timedelta(days=1) if spans else day
         opened = current[current["status"] == "open"]["channel_id"]
         rows.append(
             {
                 "date": day,
-                "open": int(counts.get("open", 0)),
-                "suspended": int(counts.get("suspended", 0)),
-                "closed": int(counts.get("closed", 0)),
+                **{status: int(counts.get(status, 0)) for status in statuses},
                 "open_channels": tuple(names[c] for c in sorted(opened, key=lambda c: order[c])),
                 "precision": precision,
+                "known_by": known_by,
             }
         )
-    frame = pd.DataFrame(rows, columns=["date", "open", "suspended", "closed", "open_channels", "precision"])
+    frame = pd.DataFrame(rows, columns=["date", *statuses, "open_channels", "precision", "known_by"])
     # Keep a row only where something a reader sees changed.
-    changed = frame[["open", "suspended", "closed"]].ne(frame[["open", "suspended", "closed"]].shift()).any(axis=1)
+    changed = frame[statuses].ne(frame[statuses].shift()).any(axis=1)
     return frame[changed].reset_index(drop=True)
 
 
 def open_channel_summary(counts: pd.DataFrame, end: dt.date) -> dict:
-    """The peak of open channels and when it last held, and how many are open at `end` and since when."""
+    """The peak of open channels and when it last held, and how many are open at `end` and since when.
+
+    `since_label` writes the day the count settled only as precisely as it is known: "January 2022", or
+    "2022" when a change in the fall is known only to that year (and may have come later in it).
+    """
     peak = int(counts["open"].max())
     at_peak = counts.index[counts["open"] == peak]
     after_peak = counts.index[counts.index > at_peak[-1]]
@@ -179,12 +273,22 @@ def open_channel_summary(counts: pd.DataFrame, end: dt.date) -> dict:
     now = int(counts["open"].iloc[-1])
     level_changes = counts[counts["open"].ne(counts["open"].shift())]
     since = level_changes["date"].iloc[-1]
+    fall = counts[(counts["date"] > peak_until) & (counts["date"] <= since)]
+    known_by = max([since, *fall["known_by"]]) if "known_by" in counts else since
+    if (known_by.year, known_by.month) == (since.year, since.month):
+        label = f"{since:%B %Y}"
+    elif known_by.year == since.year:
+        label = f"{since:%Y}"
+    else:
+        label = f"{since:%B %Y} (or as late as {known_by:%B %Y})"
     return {
         "peak": peak,
         "peak_from": counts.at[at_peak[0], "date"],
         "peak_until": peak_until,
         "now": now,
         "since": since,
+        "since_known_by": known_by,
+        "since_label": label,
         "is_peak": now == peak,
     }
 
@@ -226,13 +330,27 @@ def plot_open_channels(data: Dataset, parameters: ReportParameters) -> Chart:
     dates = list(counts["date"]) + [pd.Timestamp(reviewed)]
     opened = list(counts["open"]) + [counts["open"].iloc[-1]]
     suspended = list(counts["open"] + counts["suspended"]) + [(counts["open"] + counts["suspended"]).iloc[-1]]
+    stacked = counts["open"] + counts["suspended"] + counts["dormant"]
+    dormant = list(stacked) + [stacked.iloc[-1]]
     axis.fill_between(dates, 0, opened, step="post", color=charts.STATUS_COLOURS["open"], linewidth=0)
     axis.fill_between(
         dates, opened, suspended, step="post", color=charts.STATUS_COLOURS["suspended"], alpha=0.55, linewidth=0
     )
+    has_dormant = bool(counts["dormant"].any())
+    if has_dormant:
+        axis.fill_between(
+            dates,
+            suspended,
+            dormant,
+            step="post",
+            facecolor="white",
+            edgecolor=DORMANT_COLOUR,
+            hatch="////",
+            linewidth=0,
+        )
     axis.step(dates, opened, where="post", color=charts.INK, linewidth=1.0)
     # Each fall in the count is labelled with its dates and its size; the suspension table names the acts.
-    top = int(max(suspended)) + 1
+    top = int(max(dormant)) + 1
     # Labels sit in one band above the bars, each on a thin leader down to where the count fell.
     for first, last_day, before, after in _drops(counts):
         when = (
@@ -254,8 +372,9 @@ def plot_open_channels(data: Dataset, parameters: ReportParameters) -> Chart:
         )
     last = counts.iloc[-1]
     axis.annotate(
-        f"{last['open']} open\n{last['suspended']} suspended",
-        (pd.Timestamp(reviewed), last["open"] + last["suspended"]),
+        f"{last['open']} open\n{last['suspended']} suspended"
+        + (f"\n{last['dormant']} dormant" if last["dormant"] else ""),
+        (pd.Timestamp(reviewed), last["open"] + last["suspended"] + last["dormant"]),
         xytext=(4, 2),
         textcoords="offset points",
         ha="left",
@@ -283,6 +402,8 @@ def plot_open_channels(data: Dataset, parameters: ReportParameters) -> Chart:
         Patch(facecolor=charts.STATUS_COLOURS["open"], label="open"),
         Patch(facecolor=charts.STATUS_COLOURS["suspended"], alpha=0.55, label="suspended"),
     ]
+    if has_dormant:
+        legend.append(Patch(facecolor="white", edgecolor=DORMANT_COLOUR, hatch="////", label="dormant"))
     if reviewed < end:
         legend.append(Patch(facecolor="white", edgecolor="#BBBBBB", hatch="....", label="after the record's review"))
     axis.legend(handles=legend, loc="upper left", fontsize=8, frameon=False, ncol=len(legend), borderaxespad=0.1)
@@ -291,7 +412,7 @@ def plot_open_channels(data: Dataset, parameters: ReportParameters) -> Chart:
     else:
         title = (
             f"{summary['peak']} NATO–Russia channels were open as late as {summary['peak_until']:%B %Y}; "
-            f"{summary['now']} {'has' if summary['now'] == 1 else 'have'} been since {summary['since']:%B %Y}"
+            f"{summary['now']} {'has' if summary['now'] == 1 else 'have'} been since {summary['since_label']}"
         )
     charts._title(axis, title)
     periods = _nato_periods(data, pd.Timestamp(reviewed))
@@ -302,15 +423,21 @@ def plot_open_channels(data: Dataset, parameters: ReportParameters) -> Chart:
         f"Step chart of NATO–Russia channels open on each day from {start:%B %Y} to {_day(reviewed)}: "
         + "; ".join(
             f"{row.open} open from {row.date:%B %Y}"
+            if row.known_by.year == row.date.year and row.known_by.month == row.date.month
+            else f"{row.open} open from {row.date:%Y}"
             for row in counts[counts["open"].ne(counts["open"].shift())].itertuples()
         )
         + "."
     )
+    if has_dormant:
+        alt += " Hatched above them: channels dormant, with no meeting and no decision on record."
     late = _late_entrants(data)
     caption = (
         "NATO–Russia channels open (blue) and suspended (orange) on each day; closed channels are not drawn, "
         "and US–Russia lines are not counted. "
     )
+    for text in _dormant_notes(data, reviewed):
+        caption += text + " "
     if late:
         caption += (
             "A channel counts from the first event the record holds for it, so lines older than their first "
@@ -323,6 +450,51 @@ def plot_open_channels(data: Dataset, parameters: ReportParameters) -> Chart:
 
 
 Chart = charts.Chart
+# Channels that stopped meeting with no decision on record: hatched, neither open nor suspended.
+DORMANT_COLOUR = "#888888"
+
+
+def _dormant_notes(data: Dataset, end: dt.date) -> list[str]:
+    """How the chart draws each dormant channel: from its last meeting, to a reported closure if there was one."""
+    periods = _nato_periods(data, pd.Timestamp(end))
+    dormant = periods[_is_dormant(periods, data)]
+    notes = []
+    for row in dormant.itertuples():
+        text = (
+            f"{_capital(_the(row.channel_name))} is drawn as dormant (hatched) from its last meeting, on "
+            f"{_day(row.start_date)}, since no decision to suspend it is on record"
+        )
+        ending = _reported_end(data, row.channel_id, row.end_event_id)
+        if ending is not None:
+            text += (
+                f"; it leaves the chart on {_day(ending['date'])}, when {ending['who']} reported it {ending['word']}"
+            )
+        notes.append(text + ".")
+    return notes
+
+
+def _reported_end(data: Dataset, channel_id: str, event_id) -> dict | None:
+    """A closure that rests on one account: who reported it, when, and the word for it ('dissolved' for a forum)."""
+    if not isinstance(event_id, str):
+        return None
+    periods = data.channel_periods
+    closing = periods[
+        (periods["channel_id"] == channel_id)
+        & (periods["start_event_id"] == event_id)
+        & (periods["status"] == "closed")
+    ]
+    if closing.empty:
+        return None
+    whose = _note_attribution(closing["status_note"].iloc[0])
+    if not whose or not whose.startswith("according to "):
+        return None
+    kind = data.channels.set_index("channel_id").at[channel_id, "channel_kind"]
+    return {
+        "date": closing["start_date"].iloc[0],
+        "who": whose.removeprefix("according to "),
+        "word": "dissolved" if kind == "forum" else "closed",
+        "note": closing["status_note"].iloc[0],
+    }
 
 
 # --- 2. suspensions: what each followed, and how long it lasted ---------------------------------------
@@ -349,15 +521,33 @@ def _triggers(data: Dataset) -> pd.DataFrame:
     return chosen.assign(trigger_kind=kinds)
 
 
+def side_of(data: Dataset, event_id) -> str | None:
+    """Which side took a decision ('NATO' or 'Russia'), from the event's actors; None when neither is named."""
+    if not isinstance(event_id, str):
+        return None
+    links = data.event_entities
+    actors = set(links.loc[(links["event_id"] == event_id) & (links["participant_role"] == "actor"), "entity_id"])
+    return next((name for entity_id, name in SIDES if entity_id in actors), None)
+
+
+def _same_day_act(event: pd.Series) -> str | None:
+    """The act a decision's own summary says began that day ('NATO air strikes on Yugoslavia'), if it says so."""
+    summary = event.get("summary")
+    match = SAME_DAY_ACT.match(summary) if isinstance(summary, str) else None
+    return match.group("act") if match else None
+
+
 def suspension_record(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     """Every suspension of a NATO–Russia channel begun by the day counts stop, oldest first.
 
-    For each: the channel, the day it was suspended and the decision (or event) that began it; the day that
-    decision was taken (its announcement on the same channel within a month before, else the day itself);
-    the act it followed, if the record holds a war, recognition, annexation or expulsion dated to the day
-    within TRIGGER_WINDOW_DAYS before the decision, with the days between; how it ended (reopened, closed,
-    or still suspended) and how many days it lasted, to its end or to the day counts stop (a minimum when
-    its start is known only to the month, season or year).
+    For each: the channel, the day it was suspended and the decision (or event) that began it, and the side
+    that took it; the day that decision was taken (its announcement on the same channel within a month
+    before, else the day itself); the act it followed, if the record holds a war, recognition, annexation or
+    expulsion dated to the day within TRIGGER_WINDOW_DAYS before the decision (or the decision's own summary
+    puts the act on its day: `SAME_DAY_ACT`), with the days between; how it ended (reopened, closed, or still
+    suspended) and how many days it lasted, to its end or to the day counts stop (a minimum when its start is
+    known only to the month, season or year). A period no decision began (the Council after its last
+    meeting) is marked `dormant`.
     """
     count_end = pd.Timestamp(analysis.counted_to(data, as_of))
     periods = _nato_periods(data, count_end)
@@ -390,6 +580,20 @@ def suspension_record(data: Dataset, as_of: dt.date) -> pd.DataFrame:
             ]
             if len(window):
                 trigger = window.sort_values("event_date").iloc[-1]
+        act = _same_day_act(start_event) if is_decision and trigger is None else None
+        if act is not None:
+            head = re.split(r" (?:on|in|against|of|over) ", act)[0].split()[-1]
+            verb = "begin" if head.endswith("s") else "begins"
+            kind = next((word for part, word in TRIGGER_WORDS if part in act.lower()), "act")
+            trigger = pd.Series(
+                {
+                    "event_id": period.start_event_id,
+                    "title": f"{_capital(act)} {verb}",
+                    "trigger_kind": kind,
+                    "event_date": period.start_date,
+                    "source_ids": start_event["source_ids"],
+                }
+            )
         ended = not pd.isna(period.end_date)
         following = all_periods[
             (all_periods["channel_id"] == period.channel_id) & (all_periods["start_event_id"] == period.end_event_id)
@@ -421,6 +625,10 @@ def suspension_record(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "start_precision": str(period.start_precision),
                 "decision": start_event["title"],
                 "decision_category": str(start_event["category"]),
+                "dormant": not is_decision,
+                "side": side_of(data, decided_event["event_id"] if decided_event is not None else period.start_event_id)
+                if is_decision
+                else None,
                 "decided_date": decided,
                 "decided_title": None if decided_event is None else decided_event["title"],
                 "reason": reason if isinstance(reason, str) and reason else None,
@@ -452,6 +660,8 @@ def suspension_record(data: Dataset, as_of: dt.date) -> pd.DataFrame:
         "start_precision",
         "decision",
         "decision_category",
+        "dormant",
+        "side",
         "decided_date",
         "decided_title",
         "reason",
@@ -476,39 +686,63 @@ def suspension_record(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     return frame
 
 
+def _borrowed_date(data: Dataset, row) -> str | None:
+    """Whose date a suspension carries when it is another channel's ("US European Command's date for the
+    US–Russia high-level military dialogue"): the record dates it by an event that began a suspension of a
+    channel that is not NATO's."""
+    periods = data.channel_periods
+    others = periods[
+        (periods["start_event_id"] == periods.loc[periods["period_id"] == row.period_id, "start_event_id"].iloc[0])
+        & ~periods["channel_id"].isin(_nato_ids(data))
+    ]
+    whose = _note_attribution(row.status_note)
+    if others.empty or not whose or not whose.startswith("as "):
+        return None
+    who = re.sub(r"^as (.+?) dates\b.*$", r"\1", whose)
+    return f"{who}'s date for {_the(others['channel_name'].iloc[0])}"
+
+
 def suspension_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
-    """The suspensions for readers: channel, from when, what it followed and after how many days, how it ended."""
+    """The suspensions for readers: channel, from when and by whom, what it followed and after how many days, how
+    it ended. A channel that fell silent with no decision is listed as dormant."""
     record = suspension_record(data, as_of)
     count_end = analysis.counted_to(data, as_of)
 
     def followed(row) -> str:
         if isinstance(row.trigger, str):
             return f"{row.trigger} ({analysis.format_date(row.trigger_date, 'day')})"
-        if row.decision_category != "suspension":
+        if row.dormant:
             last = analysis.format_date(row.start_date, "day")
-            return f"no decision on record: the channel stopped meeting after {last}"
+            return f"no decision on record: it has not met since {last}"
         reason = f"; reason given: {row.reason.removeprefix('it was ')}" if isinstance(row.reason, str) else ""
         return "no dated act in the record" + reason
 
     def decided(row) -> str:
         text = analysis.format_date(row.start_date, row.start_precision)
+        if row.dormant:
+            return f"dormant from {text} (its last meeting)"
+        if isinstance(row.side, str):
+            text += f", by {row.side}"
         if isinstance(row.decided_title, str) and row.decided_date != row.start_date:
             text += f" (announced {analysis.format_date(row.decided_date, 'day')})"
-        whose = _note_attribution(row.status_note)
-        if whose and row.decision_category == "suspension":
+        whose = _borrowed_date(data, row) or _note_attribution(row.status_note)
+        if whose:
             text += f" ({whose})"
         return text
 
     def ending(row) -> str:
         if row.outcome == "suspended":
-            return "still suspended"
-        verb = "reopened" if row.outcome == "open" else row.outcome
+            return "still dormant" if row.dormant else "still suspended"
+        if row.outcome == "open":
+            return f"reopened {analysis.format_date(row.end_date, row.end_precision)}"
+        reported = _reported_end(data, row.channel_id, _end_event(data, row.period_id))
+        verb = f"reported {reported['word']}" if reported else row.outcome
         text = f"{verb} {analysis.format_date(row.end_date, row.end_precision)}"
         return text + (f" ({row.end_note})" if isinstance(row.end_note, str) and row.outcome == "closed" else "")
 
     def lasted(row) -> str:
         prefix = "at least " if row.days_is_minimum else ""
-        text = f"{prefix}{row.days:,}"
+        text = f"{prefix}{row.days:,}" + (" without a meeting" if row.dormant else "")
         return text + (
             f" to {analysis.format_date(pd.Timestamp(count_end), 'day')}" if row.outcome == "suspended" else ""
         )
@@ -528,12 +762,21 @@ def suspension_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     )
 
 
+def _end_event(data: Dataset, period_id: str):
+    periods = data.channel_periods.set_index("period_id")
+    return periods.at[period_id, "end_event_id"] if period_id in periods.index else None
+
+
 def suspension_pattern(record: pd.DataFrame) -> dict:
     """Which suspensions were lifted, and from when none was: the turn the record shows, if there is one.
+
+    Dormant channels (no decision on record) are left out: nothing suspended them.
 
     `turn` is the start of the first suspension never lifted when every earlier one was lifted and none
     from then on was; None when the record shows no such clean turn.
     """
+    if "dormant" in record:  # a channel that fell silent with no decision was never suspended, so never lifted
+        record = record[~record["dormant"].astype(bool)]
     lifted = record[record["outcome"] == "open"]
     unlifted = record[record["outcome"] != "open"]
     turn = None
@@ -557,8 +800,9 @@ def suspension_pattern(record: pd.DataFrame) -> dict:
 # The kinds a reader asks about, in the order the table lists them; the first that fits an event is its kind.
 AFTER_BREAK_KINDS = (
     "dated NATO–Russia meetings, calls and letters",
+    "dated meetings and calls on US–Russia lines",
     "cuts, suspensions and closures of a channel (announced, in force or reported)",
-    "channels opened or reopened (NATO's or the US's)",
+    "channels opened, reopened or agreed anew (NATO's or the US's)",
     "war, recognitions and annexations",
     "incidents on or near allied territory",
     "unanswered attempts to reach Russia",
@@ -567,13 +811,26 @@ AFTER_BREAK_KINDS = (
     "enlargement of NATO",
     "other statements, meetings and announcements",
 )
+(
+    NATO_CONTACTS,
+    US_CONTACTS,
+    CUTS,
+    OPENINGS,
+    WARS,
+    INCIDENTS,
+    FAILED,
+    STATEMENTS,
+    ARMS_CONTROL,
+    ENLARGEMENT,
+    OTHER,
+) = AFTER_BREAK_KINDS
 _BY_CATEGORY = {
-    "conflict": 3,
-    "incident": 4,
-    "failed_contact": 5,
-    "channel_report": 6,
-    "arms_control": 7,
-    "enlargement": 8,
+    "conflict": WARS,
+    "incident": INCIDENTS,
+    "failed_contact": FAILED,
+    "channel_report": STATEMENTS,
+    "arms_control": ARMS_CONTROL,
+    "enlargement": ENLARGEMENT,
 }
 # Staffing measures that cut a mission.
 CUT_MEASURES = ("staff_cap", "staff_expelled", "accreditations_refused", "posts_abolished")
@@ -607,23 +864,28 @@ def _decision_ids(data: Dataset) -> tuple[set[str], set[str]]:
 
 def _kind(row, nato: set[str], cuts: set[str], openings: set[str]) -> str:
     category = str(row.category)
-    on_nato = isinstance(row.channel_id, str) and row.channel_id in nato
-    if category in analysis.CONTACT_CATEGORIES and on_nato and row.confidence in analysis.VERIFIED_GRADES:
-        return AFTER_BREAK_KINDS[0]
+    on_line = isinstance(row.channel_id, str)
+    on_nato = on_line and row.channel_id in nato
+    if category in analysis.CONTACT_CATEGORIES and on_line and row.confidence in analysis.VERIFIED_GRADES:
+        return NATO_CONTACTS if on_nato else US_CONTACTS
     if row.event_id in cuts:
-        return AFTER_BREAK_KINDS[1]
+        return CUTS
     if row.event_id in openings:
-        return AFTER_BREAK_KINDS[2]
-    return AFTER_BREAK_KINDS[_BY_CATEGORY.get(category, len(AFTER_BREAK_KINDS) - 1)]
+        return OPENINGS
+    return _BY_CATEGORY.get(category, OTHER)
+
+
+def _events_by_kind(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The events from `start` to the day counts stop, each with its kind (`AFTER_BREAK_KINDS`)."""
+    events = analysis.events_between(data, start, analysis.counted_to(data, end))
+    nato = _nato_ids(data)
+    cuts, openings = _decision_ids(data)
+    return events.assign(kind=[_kind(row, nato, cuts, openings) for row in events.itertuples()])
 
 
 def after_break_by_kind(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
     """The events from `start` to the day counts stop, counted by kind, with the first and latest of each."""
-    count_end = analysis.counted_to(data, end)
-    events = analysis.events_between(data, start, count_end)
-    nato = _nato_ids(data)
-    cuts, openings = _decision_ids(data)
-    events = events.assign(kind=[_kind(row, nato, cuts, openings) for row in events.itertuples()])
+    events = _events_by_kind(data, start, end)
     rows = []
     for kind in AFTER_BREAK_KINDS:
         chosen = events[events["kind"] == kind]
@@ -660,8 +922,10 @@ def after_break_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFra
 def remaining_channels(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     """Each channel open on the day counts stop, NATO's and the US lines beside them, with what it has carried.
 
-    Dated contacts on it (meetings, calls, letters graded H or M), statements since its last dated contact
-    that it is kept or used and who made them, and attempts to reach Russia on it that went unanswered.
+    Dated contacts on it (meetings, calls, letters graded H or M); the statements that it is kept or used made
+    since the last dated NATO–Russia contact on any channel (`reports_from`, one window for every row, so the
+    counts agree with the overview's), who made them, and the latest statement before that window; and attempts
+    to reach Russia on it that went unanswered.
     """
     count_end = analysis.counted_to(data, as_of)
     status = analysis.channel_status(data, as_of)
@@ -672,14 +936,23 @@ def remaining_channels(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     reports = reports[reports["event_date"] <= pd.Timestamp(count_end)]
     done = analysis.done_events(data)
     failed = done[(done["category"] == "failed_contact") & (done["event_date"] <= pd.Timestamp(count_end))]
+    _, latest = _contact_state(data, as_of)
+    window = None if latest is None else latest["last_contact"]
+    starts = data.channel_periods.set_index("period_id")
     rows = []
     for row in status.itertuples():
         mine = contacts[contacts["channel_id"] == row.channel_id].sort_values("event_date")
-        since = mine["event_date"].max() if len(mine) else row.since
-        said = reports[(reports["channel_id"] == row.channel_id) & (reports["event_date"] > since)]
-        said = said.sort_values("event_date")
+        since = window if window is not None else (mine["event_date"].max() if len(mine) else row.since)
+        on_it = reports[reports["channel_id"] == row.channel_id].sort_values("event_date")
+        said, before = on_it[on_it["event_date"] > since], on_it[on_it["event_date"] <= since]
         tried = failed[failed["channel_id"] == row.channel_id]
         speakers = [speaker_on(data, event_id) for event_id in said["event_id"]]
+        opened = data.channel_periods[
+            (data.channel_periods["channel_id"] == row.channel_id)
+            & (data.channel_periods["status"] == "open")
+            & (data.channel_periods["start_date"] == row.since)
+        ]
+        opening = None if opened.empty else starts.loc[opened["period_id"].iloc[-1], "start_event_id"]
         rows.append(
             {
                 "channel_id": row.channel_id,
@@ -688,18 +961,26 @@ def remaining_channels(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "since": row.since,
                 "since_precision": row.since_precision,
                 "status_note": row.status_note,
+                "opening_event_id": opening,
                 "contacts": len(mine),
                 "last_contact": mine["event_date"].max() if len(mine) else pd.NaT,
                 "last_contact_title": mine["title"].iloc[-1] if len(mine) else None,
                 "last_contact_precision": mine["date_precision"].iloc[-1] if len(mine) else None,
+                "reports_from": since,
                 "reports_since": len(said),
                 "report_speakers": tuple(s for s in speakers if s),
                 "last_report": said["event_date"].max() if len(said) else pd.NaT,
+                "last_report_precision": said["date_precision"].iloc[-1] if len(said) else None,
                 "last_report_title": said["title"].iloc[-1] if len(said) else None,
+                "earlier_report": before["event_date"].iloc[-1] if len(before) else pd.NaT,
+                "earlier_report_precision": before["date_precision"].iloc[-1] if len(before) else None,
+                "earlier_report_speaker": speaker_on(data, before["event_id"].iloc[-1]) if len(before) else None,
                 "failed": len(tried),
                 "failed_dates": tuple(tried["event_date"]),
+                "failed_ids": tuple(tried["event_id"]),
                 "contact_source_ids": tuple(_ids(mine.tail(1))),
                 "report_source_ids": tuple(_ids(said.tail(1))),
+                "earlier_report_source_ids": tuple(_ids(before.tail(1))),
                 "failed_source_ids": tuple(_ids(tried)),
             }
         )
@@ -707,8 +988,17 @@ def remaining_channels(data: Dataset, as_of: dt.date) -> pd.DataFrame:
 
 
 def remaining_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
-    """What each open channel has carried, for readers."""
+    """What each open channel has carried, for readers: statements counted from the same day on every row."""
     remaining = remaining_channels(data, as_of)
+    if remaining.empty:
+        return pd.DataFrame(columns=["channel", "dated contacts", "statements that it is used", "failed attempts"])
+    window = remaining["reports_from"].iloc[0]
+    same = remaining["reports_from"].eq(window).all()
+    statements = (
+        f"statements since {analysis.format_date(window, 'day')} that it is used"
+        if same
+        else ("statements since its last dated contact that it is used")
+    )
 
     def last(row) -> str:
         if not row.contacts:
@@ -718,13 +1008,23 @@ def remaining_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
 
     def said(row) -> str:
         if not row.reports_since:
-            return "—"
+            text = "none"
+            if not pd.isna(row.earlier_report):
+                who = (row.earlier_report_speaker or "").partition(", ")[0]
+                when = analysis.format_date(row.earlier_report, row.earlier_report_precision)
+                text += f"; the last before, {'by ' + who + ', ' if who else ''}{when}"
+            return text
         who = _speaker_groups(list(row.report_speakers))
-        return f"{row.reports_since}, by {who}; the latest {analysis.format_date(row.last_report, 'day')}"
+        when = analysis.format_date(row.last_report, row.last_report_precision)
+        return f"{row.reports_since}, by {who}; the latest {when}"
 
     def channel(row) -> str:
+        kind = "" if row.is_nato_channel else "a US channel, "
+        note = row.status_note if isinstance(row.status_note, str) else ""
+        if note.startswith("agreed"):
+            return f"{row.channel} ({kind}{note})"
         since = analysis.format_date(row.since, row.since_precision)
-        return f"{row.channel} ({'' if row.is_nato_channel else 'a US channel, '}open since {since})"
+        return f"{row.channel} ({kind}open since {since}{'; ' + note if note else ''})"
 
     def lead(*columns) -> list[tuple[str, ...]]:
         # The first document of each fact a row rests on: enough to check it, short enough to print.
@@ -734,7 +1034,7 @@ def remaining_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
         {
             "channel": [channel(row) for row in remaining.itertuples()],
             "dated contacts": [last(row) for row in remaining.itertuples()],
-            "later statements that it is used": [said(row) for row in remaining.itertuples()],
+            statements: [said(row) for row in remaining.itertuples()],
             "failed attempts": [
                 # Long dates, which a narrow column may break, unlike "16 Mar 2022".
                 "—" if not row.failed else f"{row.failed}: " + ", ".join(_day(d) for d in row.failed_dates)
@@ -742,7 +1042,10 @@ def remaining_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
             ],
             "_row_id": remaining["channel_id"],
             "_source_ids": lead(
-                remaining["contact_source_ids"], remaining["report_source_ids"], remaining["failed_source_ids"]
+                remaining["contact_source_ids"],
+                remaining["report_source_ids"],
+                remaining["earlier_report_source_ids"],
+                remaining["failed_source_ids"],
             ),
         }
     )
@@ -899,7 +1202,7 @@ def history_headline(data: Dataset, parameters: ReportParameters) -> str:
     return (
         f"{_words(summary['peak']).capitalize()} NATO–Russia channels were open as late as "
         f"{summary['peak_until']:%B %Y}; {_words(summary['now'])} {'has' if summary['now'] == 1 else 'have'} "
-        f"been since {summary['since']:%B %Y}."
+        f"been since {summary['since_label']}."
     )
 
 
@@ -910,7 +1213,7 @@ def _pattern_sentence(data: Dataset, parameters: ReportParameters, voice: str = 
     assessment (the slowest reopening against the oldest suspension still in force).
     """
     record = suspension_record(data, parameters.shown_end)
-    record = record[record["start_date"] >= pd.Timestamp(parameters.period_start)]
+    record = record[(record["start_date"] >= pd.Timestamp(parameters.period_start)) & ~record["dormant"]]
     if record.empty:
         return None
     pattern = suspension_pattern(record)
@@ -1036,6 +1339,114 @@ def channels_headline(data: Dataset, as_of: dt.date) -> str:
     return text + "."
 
 
+def _reported_only(data: Dataset, as_of: dt.date) -> list[dict]:
+    """The NATO–Russia lines counted open on reports alone: opened in the record by a report that they exist, with
+    no dated contact on them, ever.
+
+    For each: its name, the latest report of it in place or in use, and the attempts to use it that failed,
+    with the side that said so.
+    """
+    count_end = pd.Timestamp(analysis.counted_to(data, as_of))
+    status, _ = _contact_state(data, as_of)
+    contacts = analysis.verified_contacts(data)
+    contacts = contacts[contacts["event_date"] <= count_end]
+    reports = analysis.use_reports(data)
+    reports = reports[reports["event_date"] <= count_end].sort_values("event_date")
+    done = analysis.done_events(data)
+    failed = done[(done["category"] == "failed_contact") & (done["event_date"] <= count_end)]
+    periods = data.channel_periods
+    events = data.events.set_index("event_id")
+    kinds = data.channels.set_index("channel_id")["channel_kind"]
+    found = []
+    for row in status[status["status"] == "open"].itertuples():
+        opened = periods[(periods["channel_id"] == row.channel_id) & (periods["start_date"] == row.since)]
+        by_report = opened["start_event_id"].map(events["category"]).isin(analysis.REPORT_CATEGORIES).any()
+        if kinds[row.channel_id] not in analysis.CONTACT_KINDS or not by_report:
+            continue
+        if (contacts["channel_id"] == row.channel_id).any():
+            continue
+        said = reports[reports["channel_id"] == row.channel_id]
+        tried = failed[failed["channel_id"] == row.channel_id].sort_values("event_date")
+        found.append(
+            {
+                "channel": row.channel,
+                "last_report": said.iloc[-1] if len(said) else None,
+                "failed": [(event, side_of(data, event["event_id"])) for _, event in tried.iterrows()],
+                "source_ids": _ids(said.tail(1)) + _ids(tried),
+            }
+        )
+    return found
+
+
+def _in_or_on(date, precision) -> str:
+    """'on 8 May 2015', 'in November 2021': a date after a preposition that fits its precision."""
+    return f"{'on' if str(precision) == 'day' else 'in'} {_long(date, precision)}"
+
+
+def _failed_words(failed: list) -> str:
+    """'the one recorded attempt to use it failed, NATO said on 16 March 2022' (or 'both', 'all three')."""
+    if not failed:
+        return ""
+    if len(failed) == 1:
+        event, side = failed[0]
+        said = f", {side} said on {_day(event['event_date'])}" if side else f" ({_day(event['event_date'])})"
+        return f"the one recorded attempt to use it failed{said}"
+    return (
+        f"all {_words(len(failed))} recorded attempts to use it failed, the last on {_day(failed[-1][0]['event_date'])}"
+    )
+
+
+def _unnamed_statements(data: Dataset, after: pd.Timestamp, count_end: dt.date) -> pd.DataFrame:
+    """Statements graded at least M that a channel to NATO is kept or left, naming no channel, in the window."""
+    done = analysis.done_events(data)
+    return done[
+        done["category"].isin(analysis.REPORT_CATEGORIES)
+        & done["channel_id"].isna()
+        & done["confidence"].isin(analysis.VERIFIED_GRADES)
+        & (done["event_date"] > after)
+        & (done["event_date"] <= pd.Timestamp(count_end))
+    ].sort_values("event_date")
+
+
+def _claim(title: str) -> str | None:
+    """What a statement's title says it claimed: 'Moscow: only an emergency channel to NATO is left' -> the part after
+    the colon."""
+    head, sep, claim = title.partition(": ")
+    return claim if sep and claim else None
+
+
+def _unnamed_sentence(data: Dataset, after: pd.Timestamp, count_end: dt.date) -> str | None:
+    """The statements since `after` that name no channel, said as such (they count for no channel)."""
+    unnamed = _unnamed_statements(data, after, count_end)
+    if unnamed.empty:
+        return None
+    row = unnamed.iloc[-1]
+    who = speaker_on(data, row["event_id"]) or "one side"
+    claim = _claim(str(row["title"]))
+    if claim:
+        text = f"{_capital(who)} said on {_day(row['event_date'])} that {claim}, without saying which channel it meant"
+    else:
+        text = f"A statement by {who} of {_day(row['event_date'])} names no channel and counts for none"
+    if len(unnamed) > 1:
+        text += f"; {_words(len(unnamed) - 1)} more such statements name none either"
+    return text + "." + narrative.cite(data, row["source_ids"])
+
+
+def _civilian_line(data: Dataset, count_end: dt.date) -> str | None:
+    """A proposal, on record, of a civilian hotline: a new line, since the one on record is military."""
+    done = analysis.done_events(data)
+    done = done[(done["event_date"] <= pd.Timestamp(count_end)) & done["summary"].notna()]
+    proposed = done[done["summary"].str.contains("civilian hotline", case=False)]
+    if proposed.empty:
+        return None
+    row = proposed.sort_values("event_date").iloc[-1]
+    side = side_of(data, row["event_id"]) or "one side"
+    return (
+        f"On {_day(row['event_date'])} {side} proposed a civilian hotline as well, which the record does not show "
+        "set up." + narrative.cite(data, row["source_ids"][:1])
+    )
+
+
 def channels_finding(data: Dataset, as_of: dt.date) -> str:
     """The channels chapter's opening: what is open, the last dated contact, who says the channels are used."""
     count_end = analysis.counted_to(data, as_of)
@@ -1045,17 +1456,6 @@ def channels_finding(data: Dataset, as_of: dt.date) -> str:
     if latest is not None:
         sources = list(latest["last_contact_source_ids"]) + sources
     sentences = [f"**{channels_headline(data, as_of)}**" + narrative.cite(data, sources)]
-    announced = open_rows[open_rows["announced_status"].notna()]
-    if len(announced):
-        changes = [
-            f"{_the(row.channel)} to be {row.announced_status} from "
-            f"{_long(row.announced_from, row.announced_from_precision)}"
-            for row in announced.itertuples()
-        ]
-        sentences.append(
-            f"Announced but not yet in force: {analysis.join_and(changes)}."
-            + narrative.cite(data, _ids(announced, "announced_source_ids"))
-        )
     if latest is not None:
         contacts = analysis.verified_contacts(data)
         count = int((contacts["channel_id"] == latest["channel_id"]).sum())
@@ -1070,20 +1470,74 @@ def channels_finding(data: Dataset, as_of: dt.date) -> str:
         if len(reports):
             speakers = [speaker_on(data, event_id) or "one side" for event_id in reports["event_id"]]
             sentences.append(
-                f"Since then {_plural(len(reports), 'statement')} {'says' if len(reports) == 1 else 'say'} a channel "
-                f"is kept or used, none with the date of a contact; {_said_by(speakers)}."
+                f"Since then {_said_by(speakers, 'a channel is kept or used')}, none of them dating a contact."
                 + narrative.cite(data, _ids(reports.tail(2)))
             )
+    announced = open_rows[open_rows["announced_status"].notna()]
+    if len(announced):
+        changes = [
+            f"{_the(row.channel)} to be {row.announced_status} from "
+            f"{_long(row.announced_from, row.announced_from_precision)}"
+            for row in announced.itertuples()
+        ]
+        sentences.append(
+            f"Announced but not yet in force: {analysis.join_and(changes)}."
+            + narrative.cite(data, _ids(announced, "announced_source_ids"))
+        )
+    for row in _reported_only(data, as_of):
+        text = f"{_capital(_the(row['channel']))} is counted open on reports alone"
+        if row["last_report"] is not None:
+            report = row["last_report"]
+            text += f", the latest {_in_or_on(report['event_date'], report['date_precision'])}"
+        text += ": no dated contact on it is on record"
+        if row["failed"]:
+            text += f", and {_failed_words(row['failed'])}"
+        sentences.append(text + "." + narrative.cite(data, row["source_ids"]))
+    civilian = _civilian_line(data, count_end)
+    if civilian and any("hotline" in row["channel"].lower() for row in _reported_only(data, as_of)):
+        sentences.append(civilian)
     others = analysis.other_channels(analysis.channel_status(data, as_of), data)
     others = others[others["status"] == "open"]
     if len(others):
         parts = [f"{_the(row.channel)} (since {_long(row.since, row.since_precision)})" for row in others.itertuples()]
         noun = "line is" if len(others) == 1 else "lines are"
+        what = "a US channel" if len(others) == 1 else "US channels"
         sentences.append(
-            f"Beside them, {_words(len(others))} US–Russia {noun} open, US channels rather than NATO's: "
+            f"Beside them, {_words(len(others))} US–Russia {noun} open, {what} rather than NATO's: "
             f"{analysis.join_and(parts)}." + narrative.cite(data, _ids(others, "status_source_ids"))
         )
     return " ".join(sentences)
+
+
+def _statement_breakdown(data: Dataset, start: dt.date, end: dt.date) -> str | None:
+    """The statements after the break that a channel is kept or used, split the way the other chapters count them:
+    those before the last dated NATO–Russia contact, then those since it, by channel (or none named)."""
+    events = _events_by_kind(data, start, end)
+    statements = events[events["kind"] == STATEMENTS]
+    _, latest = _contact_state(data, end)
+    if statements.empty or latest is None:
+        return None
+    cut = latest["last_contact"]
+    before = statements[statements["event_date"] <= cut]
+    after = statements[statements["event_date"] > cut]
+    names = data.channels.set_index("channel_id")["channel_name"]
+    order = data.channels.set_index("channel_id")["display_order"]
+    parts = []
+    named = after[after["channel_id"].notna()]
+    for channel_id, group in sorted(named.groupby("channel_id"), key=lambda item: order[item[0]]):
+        parts.append(f"{_words(len(group))} {_the(names[channel_id])}")
+    unnamed = int(after["channel_id"].isna().sum())
+    if unnamed:
+        parts.append(f"{_words(unnamed)} {'names' if unnamed == 1 else 'name'} no channel")
+    text = f"Of the {_plural(len(statements), 'statement')} that a channel is kept or used, "
+    if len(before):
+        text += f"{_words(len(before))} {'predates' if len(before) == 1 else 'predate'} {_day(cut)}; since then, "
+    else:
+        text += f"all came after {_day(cut)}: "
+    if parts and " " in parts[0]:
+        count, _, rest = parts[0].partition(" ")
+        parts[0] = f"{count} concern{'s' if count == 'one' else ''} {rest}"
+    return text + analysis.join_and(parts) + "."
 
 
 def aftermath_finding(data: Dataset, parameters: ReportParameters) -> str:
@@ -1096,12 +1550,12 @@ def aftermath_finding(data: Dataset, parameters: ReportParameters) -> str:
     total = int(kinds["events"].sum()) if len(kinds) else 0
     if total == 0:
         return f"**The record holds no event between {_day(start)} and {_day(end)}.**"
-    contacts = int(kinds["events"].get(AFTER_BREAK_KINDS[0], 0))
+    contacts = int(kinds["events"].get(NATO_CONTACTS, 0))
     text = f"**Of the {total} events on record from {_day(start)} to {_day(end)}, "
     if contacts == 0:
         text += "none is a dated NATO–Russia contact.**"
     else:
-        first, latest = kinds.at[AFTER_BREAK_KINDS[0], "_first_date"], kinds.at[AFTER_BREAK_KINDS[0], "_latest_date"]
+        first, latest = kinds.at[NATO_CONTACTS, "_first_date"], kinds.at[NATO_CONTACTS, "_latest_date"]
         noun = "is a dated NATO–Russia contact" if contacts == 1 else "are dated NATO–Russia contacts"
         same_month = (first.year, first.month) == (latest.year, latest.month)
         both = "both" if contacts == 2 else "all"
@@ -1119,18 +1573,31 @@ def aftermath_finding(data: Dataset, parameters: ReportParameters) -> str:
         & contact_rows["channel_id"].isin(_nato_ids(data))
     ]
     sentences = [text + narrative.cite(data, _ids(contact_rows))]
+    us_contacts = int(kinds["events"].get(US_CONTACTS, 0))
+    if us_contacts:
+        latest_us = kinds.loc[US_CONTACTS]
+        when = f"{latest_us['_latest_date']:%B %Y}"
+        text = (
+            f"One more dated contact, in {when}, was on a US–Russia line"
+            if us_contacts == 1
+            else f"{_capital(_words(us_contacts))} more dated contacts were on US–Russia lines, the latest in {when}"
+        )
+        sentences.append(text + "." + narrative.cite(data, list(latest_us["_source_ids"])[:1]))
     rest = []
-    for index, (singular, plural) in {
-        3: ("act of war, recognition or annexation", "acts of war, recognition or annexation"),
-        4: ("incident on or near allied territory", "incidents on or near allied territory"),
-        7: ("arms-control step", "arms-control steps"),
-        8: ("enlargement of NATO", "enlargements of NATO"),
+    for kind, (singular, plural) in {
+        WARS: ("act of war, recognition or annexation", "acts of war, recognition or annexation"),
+        INCIDENTS: ("incident on or near allied territory", "incidents on or near allied territory"),
+        ARMS_CONTROL: ("arms-control step", "arms-control steps"),
+        ENLARGEMENT: ("enlargement of NATO", "enlargements of NATO"),
     }.items():
-        count = int(kinds["events"].get(AFTER_BREAK_KINDS[index], 0))
+        count = int(kinds["events"].get(kind, 0))
         if count:
             rest.append(_plural(count, singular, plural))
     if rest:
         sentences.append(f"The record over the same span also holds {analysis.join_and(rest)}.")
+    breakdown = _statement_breakdown(data, start, end)
+    if breakdown:
+        sentences.append(breakdown)
     events = analysis.events_between(data, start, end)
     weak = events[events["confidence"].isin(["M", "L", "unverified"])]
     if len(weak):
@@ -1154,54 +1621,73 @@ def overview_headline(data: Dataset, parameters: ReportParameters) -> str:
     if summary["is_peak"]:
         return history_headline(data, parameters)
     peak, now = _words(summary["peak"]), _words(summary["now"])
+    settled = summary["since_label"]
     if (summary["peak_until"].year, summary["peak_until"].month) == (summary["since"].year, summary["since"].month):
-        text = f"NATO and Russia went from {peak} open channels to {now} in {summary['since']:%B %Y}"
+        text = f"NATO and Russia went from {peak} open channels to {now} in {settled}"
     else:
-        text = (
-            f"NATO and Russia went from {peak} open channels in {summary['peak_until']:%B %Y} "
-            f"to {now} by {summary['since']:%B %Y}"
-        )
+        text = f"NATO and Russia went from {peak} open channels in {summary['peak_until']:%B %Y} to {now} in {settled}"
     if latest is not None and summary["now"]:
-        word = "neither has" if summary["now"] == 2 else "none has" if summary["now"] > 2 else "it has"
-        text += f"; {word} carried a dated contact since {_day(latest['last_contact'])}"
+        contacts = analysis.verified_contacts(data)
+        contacts = contacts[
+            contacts["channel_id"].isin(status.loc[status["status"] == "open", "channel_id"])
+            & (contacts["event_date"] <= pd.Timestamp(end))
+        ]
+        if len(contacts) == 1 and summary["now"] > 1:
+            both = "either" if summary["now"] == 2 else "any of them"
+            text += f"; the only dated contact {both} has carried came on {_day(latest['last_contact'])}"
+        else:
+            word = "neither has" if summary["now"] == 2 else "none has" if summary["now"] > 2 else "it has"
+            text += f"; {word} carried a dated contact since {_day(latest['last_contact'])}"
     return text + "."
 
 
 def _break_sentence(data: Dataset, parameters: ReportParameters) -> str | None:
-    """Russia's suspension of its mission: when, how long after NATO's expulsions, and NATO's offices with it."""
+    """Russia's suspension of its mission: when it was announced, how long after NATO's expulsions, when it took
+    effect, and NATO's offices with it. Days run between the two announcements, not an announcement and a day in
+    force."""
     suspension = analysis.mission_suspension(data)
     if suspension is None:
         return None
-    if suspension.is_pending:
-        text = (
-            f"Russia announced on {_day(suspension.known_date)} that it would suspend its mission to NATO from "
-            f"{_long(suspension.event_date, suspension.date_precision)}"
-        )
-        said = suspension.known_date
-    else:
-        text = f"Russia suspended its mission to NATO on {_day(suspension.event_date)}"
-        said = suspension.event_date
-    sources = list(suspension.source_ids)
     record = suspension_record(data, parameters.as_of)
     row = record[(record["channel_id"] == "russia_mission") & record["trigger_id"].notna()]
     if suspension.is_pending:  # not begun yet, so not in the record of suspensions: find what it followed
+        said = suspension.known_date
         triggers = _triggers(data)
         row = triggers[(triggers["event_date"] < said) & (triggers["event_date"] >= said - pd.Timedelta(days=31))]
         row = row.rename(columns={"event_id": "trigger_id", "event_date": "trigger_date", "title": "trigger"})
+    else:
+        decided = record.loc[record["channel_id"] == "russia_mission", "decided_date"]
+        said = decided.iloc[-1] if len(decided) else suspension.event_date
+    if said != suspension.event_date or suspension.is_pending:
+        text = f"Russia announced on {_day(said)} that it would suspend its mission to NATO" + (
+            f" from {_long(suspension.event_date, suspension.date_precision)}" if suspension.is_pending else ""
+        )
+    else:
+        text = f"Russia suspended its mission to NATO on {_day(suspension.event_date)}"
+    sources = list(suspension.source_ids)
     if len(row):
         row = row.sort_values("trigger_date").iloc[-1]
         cut = analysis.expulsions(data)
         cut = cut[cut["event_id"] == row["trigger_id"]]
         count = int(cut["staff_expelled"].iloc[0]) if len(cut) else 0
         what = (
-            f"NATO expelled {_words(count)} of the mission's staff" if count else narrative._lower_first(row["trigger"])
+            f"NATO announced the expulsion of {_words(count)} of the mission's staff"
+            if count
+            else narrative._lower_first(row["trigger"])
         )
         text += f", {_words(int((said - row['trigger_date']).days))} days after {what}"
         sources += list(data.events.set_index("event_id").at[row["trigger_id"], "source_ids"])
-    presences = _presences_closed_with(data, suspension.event_date)
-    if len(presences) and not suspension.is_pending:
-        text += f"; NATO's {_words(len(presences))} offices in Moscow closed or were suspended the same day"
-    return text + "." + narrative.cite(data, sources)
+    sentences = [text + "." + narrative.cite(data, sources)]
+    if not suspension.is_pending and said != suspension.event_date:
+        presences = _presences_closed_with(data, suspension.event_date)
+        effect = f"The suspension took effect on {_day(suspension.event_date)}"
+        ids = list(suspension.source_ids)[:1]
+        if len(presences):
+            effect += f", the day NATO's {_words(len(presences))} offices in Moscow closed or were suspended"
+            events = data.events.set_index("event_id")
+            ids += [events.at[event_id, "source_ids"][0] for event_id in presences["start_event_id"]]
+        sentences.append(effect + "." + narrative.cite(data, ids))
+    return " ".join(sentences)
 
 
 def _council_last_sentence(data: Dataset, parameters: ReportParameters) -> str | None:
@@ -1245,84 +1731,147 @@ def _council_end(data: Dataset, row: pd.Series) -> str:
     return f"It closed on {when}."
 
 
+def _decisions(record: pd.DataFrame) -> pd.DataFrame:
+    """The decisions behind the suspensions that followed a dated act, one row each (two channels cut by one
+    decision count once)."""
+    return record[record["trigger_id"].notna()].drop_duplicates(["trigger_id", "decided_date"])
+
+
 def _pattern_overview(data: Dataset, parameters: ReportParameters) -> str | None:
-    """The thirty years' pattern: suspensions that followed dated acts, and which were lifted."""
+    """The thirty years' pattern: suspensions that followed dated acts, who took them, and which were lifted."""
     record = suspension_record(data, parameters.as_of)
     if record.empty:
         return None
-    decisions = record[record["trigger_id"].notna()].drop_duplicates(["trigger_id", "decided_date"])
+    decisions = _decisions(record)
     sentences = []
     if len(decisions):
         days = [int(d) for d in decisions["days_after_trigger"]]
-        kinds = list(dict.fromkeys(decisions["trigger_kind"]))
-        article = {"expulsion": "an", "annexation": "an", "invasion": "an"}
-        acts = analysis.join_and([f"{article.get(kind, 'a')} {kind}" for kind in kinds])
-        years = analysis.join_and([f"{d:%Y}" for d in decisions["decided_date"]])
         spread = f"{min(days)} to {max(days)}" if min(days) != max(days) else f"{days[0]}"
-        sentences.append(
-            f"The suspensions decided in {years} came {spread} days after {acts}."
-            + narrative.cite(data, [i for ids in decisions["source_ids"] for i in ids[:1]])
+        by_side: dict[str, list[str]] = {}
+        for row in decisions.itertuples():
+            by_side.setdefault(row.side if isinstance(row.side, str) else "", []).append(f"{row.decided_date:%Y}")
+        whose = [f"{side}'s in {analysis.join_and(years)}" for side, years in by_side.items() if side]
+        text = (
+            f"The {_plural(len(decisions), 'suspension')} that followed a dated act of the other side came "
+            f"{spread} days after it"
         )
+        text += f": {analysis.join_and(whose)}" if whose else ""
+        sentences.append(text + "." + narrative.cite(data, [i for ids in decisions["source_ids"] for i in ids[:1]]))
     pattern = _pattern_sentence(data, parameters, voice="overview")
     if pattern:
         sentences.append(pattern)
     return " ".join(sentences)
 
 
+def _short_name(name: str) -> str:
+    """A channel's name without the route it takes ('Emergency channel via Russia's ambassador' -> 'Emergency
+    channel'), for a sentence that has just named the one who speaks for it."""
+    return name.split(" via ")[0]
+
+
+def _organisation(data: Dataset, event_id: str) -> str | None:
+    """The body an event's actors name first ('US European Command'), else None."""
+    links = data.event_entities
+    actors = links.loc[(links["event_id"] == event_id) & (links["participant_role"] == "actor"), "entity_id"]
+    entities = data.entities.set_index("entity_id")
+    for entity_id in actors:
+        if entity_id in entities.index and entities.at[entity_id, "entity_type"] == "organisation":
+            return str(entities.at[entity_id, "canonical_name"])
+    return None
+
+
+def _saceur_authority(event) -> bool:
+    """Whether the decision's own summary records that its holder, as SACEUR, may keep dialogue with Russia's
+    military chief (EUCOM's statement of February 2026)."""
+    summary = event.get("summary")
+    return isinstance(summary, str) and "SACEUR" in summary and "authority" in summary
+
+
 def _what_is_left_overview(data: Dataset, parameters: ReportParameters) -> str | None:
-    """The channels left, who says they are used, and the latest change (a US channel, not NATO's)."""
+    """The channels left, which rest on reports alone, who says they are used, and the latest change."""
     as_of = parameters.as_of
     status, latest = _contact_state(data, as_of)
     open_rows = status[status["status"] == "open"]
     if open_rows.empty:
         return None
     names = analysis.join_and([_the(name) for name in open_rows["channel"]])
-    end = analysis.counted_to(data, as_of)
-    fallen = not open_channel_summary(channel_counts(data, parameters.period_start, end), end)["is_peak"]
-    state = "left" if fallen else "open"
-    left = (
-        f"One channel is {state}"
-        if len(open_rows) == 1
-        else f"{_words(len(open_rows)).capitalize()} channels are {state}"
-    )
-    sentences = [f"{left}: {names}." + narrative.cite(data, _ids(open_rows, "status_source_ids"))]
     count_end = analysis.counted_to(data, as_of)
+    verb = "is" if len(open_rows) == 1 else "are"
+    left = f"{_capital(_words(len(open_rows)))} channel{'' if len(open_rows) == 1 else 's'} {verb} counted as open"
+    sentences = [f"{left}: {names}." + narrative.cite(data, _ids(open_rows, "status_source_ids"))]
+    for row in _reported_only(data, as_of):
+        parts = ["it has no dated contact on record"]
+        if row["last_report"] is not None:
+            report = row["last_report"]
+            parts.append(f"was last reported in place {_in_or_on(report['event_date'], report['date_precision'])}")
+        if row["failed"]:
+            parts.append(_failed_words(row["failed"]))
+        sentences.append(
+            f"{_capital(_the(row['channel']))} rests on reports alone: {analysis.join_and(parts)}."
+            + narrative.cite(data, row["source_ids"])
+        )
     if latest is not None:
         reports = analysis.use_reports(data)
         reports = reports[
             reports["channel_id"].isin(open_rows["channel_id"])
             & (reports["event_date"] > latest["last_contact"])
             & (reports["event_date"] <= pd.Timestamp(count_end))
-        ]
-        if len(reports):
-            speakers = [speaker_on(data, event_id) or "one side" for event_id in reports["event_id"]]
+        ].sort_values("event_date")
+        for channel_id, group in reports.groupby("channel_id", sort=False):
+            speakers = [speaker_on(data, event_id) or "one side" for event_id in group["event_id"]]
+            name = _the(_short_name(open_rows.set_index("channel_id").at[channel_id, "channel"]))
             sentences.append(
-                f"Statements since {_day(latest['last_contact'])} that they are used come from "
-                f"{_speaker_groups(speakers)}, and none dates a contact."
-                + narrative.cite(data, _ids(reports.sort_values("event_date").tail(2)))
+                f"Since {_day(latest['last_contact'])} {_said_by(speakers, name + ' is kept or used')}, "
+                "without dating a contact." + narrative.cite(data, _ids(group.tail(2)))
             )
+        unnamed = _unnamed_sentence(data, latest["last_contact"], count_end)
+        if unnamed:
+            sentences.append(unnamed)
     change = narrative.latest_change(data, as_of)
     if change is not None:
-        channels = data.channels.set_index("channel_id")
-        channel = channels.loc[change["channel_id"]]
-        events = data.events.set_index("event_id")
-        when = _long(change["start_date"], change["start_precision"])
-        if not bool(channel["is_nato_channel"]) and change["status"] == "open":
-            name = _the(channel["channel_name"])
-            text = f"The latest change on record is American: on {when} {name} reopened"
-            nato_line = analysis.channel_status(data, as_of).set_index("channel_id")
-            if "military" in str(channel["channel_kind"]) and "military_line" in nato_line.index:
-                text += f", while NATO's own military line stays {nato_line.at['military_line', 'status']}"
-        else:
-            verbs = {"open": "opened", "suspended": "was suspended", "closed": "closed"}
-            name = _the(channel["channel_name"])
-            text = f"The latest change on record came on {when}, when {name} {verbs[change['status']]}"
-        sentences.append(text + "." + narrative.cite(data, events.at[change["start_event_id"], "source_ids"]))
+        sentences.append(_latest_change_sentence(data, as_of, change))
     return " ".join(sentences)
 
 
+def _latest_change_sentence(data: Dataset, as_of: dt.date, change) -> str:
+    """The latest change of a channel's status, as its source words it: a US agreement to restore a line is an
+    agreement, and what it says of NATO's own line is its holder's account."""
+    channels = data.channels.set_index("channel_id")
+    channel = channels.loc[change["channel_id"]]
+    events = data.events.set_index("event_id")
+    event = events.loc[change["start_event_id"]]
+    when = _long(change["start_date"], change["start_precision"])
+    name = _the(channel["channel_name"])
+    sources = list(event["source_ids"])
+    if not bool(channel["is_nato_channel"]) and change["status"] == "open":
+        who = _organisation(data, change["start_event_id"])
+        if event["category"] == "resumption" and who:
+            text = f"The latest change on record is American: on {when} {who} announced an agreement to restore {name}"
+        else:
+            text = f"The latest change on record is American: on {when} {name} opened"
+        status = analysis.channel_status(data, as_of).set_index("channel_id")
+        if "military" in str(channel["channel_kind"]) and "military_line" in status.index and _saceur_authority(event):
+            line = status.loc["military_line"]
+            last = (
+                f"; the record holds no dated contact on NATO's military line since "
+                f"{_long(line['last_contact'], line['last_contact_precision'])}"
+                if not pd.isna(line["last_contact"])
+                else ""
+            )
+            return (
+                text
+                + f". {'It' if who else 'Its holder'} said its commander, also NATO's SACEUR, holds authority to keep "
+                f"dialogue with Russia's chief of the General Staff{last}." + narrative.cite(data, sources)
+            )
+        return text + "." + narrative.cite(data, sources)
+    verbs = {"open": "opened", "suspended": "was suspended", "closed": "closed"}
+    text = f"The latest change on record came on {when}, when {name} {verbs[change['status']]}"
+    return text + "." + narrative.cite(data, sources)
+
+
 def _incidents_overview(data: Dataset, parameters: ReportParameters) -> str | None:
-    """Why it matters: incidents since the break, and whether a dated contact followed any of them."""
+    """Why it matters: incidents since the break, and whether a dated contact followed any of them. The record's
+    incidents are counted, not attributed: it does not say who caused each."""
     incidents = incidents_since_break(data, parameters.as_of)
     if incidents.empty:
         return None
@@ -1330,13 +1879,13 @@ def _incidents_overview(data: Dataset, parameters: ReportParameters) -> str | No
     tried = incidents[incidents["attempt"].map(lambda value: isinstance(value, str))]
     first, latest = incidents["date"].min(), incidents["date"].max()
     text = (
-        f"It matters because {_words(len(incidents))} incidents have struck on or near allied territory since "
-        f"{first:%B %Y}, the latest on {_day(latest)}, and "
+        f"It matters because incidents go on: the record holds {_words(len(incidents))} on or near allied territory "
+        f"since {first:%B %Y}, the latest on {_day(latest)}, and "
     )
     text += (
-        "the record holds no dated NATO–Russia contact in the month after any of them"
+        "no dated NATO–Russia contact in the month after any of them"
         if followed == 0
-        else f"{_words(int(followed))} of them were followed within a month by a dated NATO–Russia contact"
+        else f"a dated NATO–Russia contact within a month after {_words(int(followed))} of them"
     )
     sentences = [text + "." + narrative.cite(data, _ids(incidents.tail(2)))]
     if len(tried) == 1:
@@ -1358,30 +1907,29 @@ def _incidents_overview(data: Dataset, parameters: ReportParameters) -> str | No
 
 
 def _the_post(who: str) -> str:
-    """'the Chairman of the US Joint Chiefs of Staff, Mark Milley': a post with its article, before a name."""
+    """'the chairman of the US Joint Chiefs of Staff, Mark Milley': a post with its article, before a name."""
     post, _, name = who.partition(", ")
     if not name:
         return post
-    return f"{post if post.startswith(('Russia', 'NATO', 'US ')) else 'the ' + post}, {name}"
+    bare = post.startswith(("Russia", "NATO", "US ", "the ", "The "))
+    return f"{post if bare else 'the ' + post}, {name}"
 
 
 def _watch_overview(data: Dataset, parameters: ReportParameters) -> str | None:
-    """What to watch: plans and announced changes after the last day the record covers."""
+    """What to watch: plans and announced changes still ahead of the as-of date (none whose day has passed)."""
     as_of = parameters.as_of
-    upcoming = analysis.watch_list(data, as_of).head(4)
-    if upcoming.empty:
-        return None
+    upcoming = analysis.watch_list(data, as_of)
+    upcoming = upcoming[upcoming["event_date"] > pd.Timestamp(as_of)].head(4)
     items, sources = [], []
-    count_end = analysis.counted_to(data, as_of)
     status = analysis.channel_status(data, as_of)
     for when, changes in status[status["announced_status"].notna()].groupby("announced_from", sort=True):
+        if pd.Timestamp(when) <= pd.Timestamp(as_of):
+            continue
         names = analysis.join_and([_the(name) for name in changes["channel"]])
         items.append(f"the closure or suspension of {names} on {_day(when)}")
         sources += _ids(changes, "announced_source_ids")
     for row in upcoming[upcoming["category"].isin(analysis.PLANNED_CATEGORIES)].itertuples():
-        when = _long(row.event_date, row.date_precision)
-        late = ", after the record's review date" if row.event_date.date() <= as_of and count_end < as_of else ""
-        items.append(f"{_the(row.title)} ({when}{late})")
+        items.append(f"{_the(row.title)} ({_long(row.event_date, row.date_precision)})")
         sources += list(row.source_ids)
     if not items:
         return None
@@ -1406,10 +1954,9 @@ def overview(data: Dataset, parameters: ReportParameters) -> list[str]:
 
 
 def chapter_guide(data: Dataset, parameters: ReportParameters) -> str:
-    """What each chapter finds, one line each, in reading order (the same findings its first paragraph states)."""
+    """What each chapter finds, one line each, in reading order (the finding each chapter opens with)."""
     staffing = narrative.CITATION.sub("", staffing_finding(data)).split("**")[1]
-    why = narrative.CITATION.sub("", assessment_why(data, parameters)).split("\n\n")[0]
-    assessment = re.split(r"(?<=\.) (?=[A-Z])", why)[0]
+    assessment = assessment_headline(data, parameters)
     lines = [
         f"- **Staffing cuts.** {staffing}",
         f"- **Thirty years.** {_pattern_sentence(data, parameters) or history_headline(data, parameters)}",
@@ -1434,10 +1981,11 @@ def assessment_headline(data: Dataset, parameters: ReportParameters) -> str:
     if pattern is not None and pattern["turn"] is not None and len(pattern["lifted"]):
         parts.append(f"No NATO–Russia channel suspended since {pattern['turn']:%B %Y} has reopened")
     elif pattern is not None:
+        suspended = len(pattern["lifted"]) + len(pattern["unlifted"])
         parts.append(
-            f"{_words(len(pattern['lifted'])).capitalize()} of {_words(len(record))} suspended channels have reopened"
+            f"{_words(len(pattern['lifted'])).capitalize()} of {_words(suspended)} suspended channels have reopened"
             if len(pattern["lifted"])
-            else f"{_capital(_none_of(len(record)))} suspended channels has reopened"
+            else f"{_capital(_none_of(suspended))} suspended channels has reopened"
         )
     if latest is not None:
         parts.append(
@@ -1452,6 +2000,8 @@ def assessment_headline(data: Dataset, parameters: ReportParameters) -> str:
 
 
 def _kind_phrase(kind: str) -> str:
+    if kind.endswith("s"):  # 'air strikes'
+        return kind
     return {"expulsion": "an expulsion", "annexation": "an annexation", "invasion": "an invasion"}.get(
         kind, f"a {kind}"
     )
@@ -1470,21 +2020,33 @@ def _note_attribution(note: str | None) -> str | None:
 
 
 def assessment_why(data: Dataset, parameters: ReportParameters) -> str:
-    """Why the channels broke, as the record shows it: what each suspension followed, and the reasons given."""
+    """Why the channels broke, as the record shows it: whose act each side answered, the reasons given, the
+    suspensions with no act behind them, and the dormant Council."""
     record = suspension_record(data, parameters.as_of)
     if record.empty:
         return "The record holds no suspension of a NATO–Russia channel by the as-of date."
     decisions = record.drop_duplicates(["start_date", "decision"])
-    dated = decisions[decisions["trigger_id"].notna()].drop_duplicates(["trigger_id", "decided_date"])
+    dated = _decisions(decisions)
     sentences = []
     if len(dated):
         days = [int(value) for value in dated["days_after_trigger"]]
-        acts = [f"{_kind_phrase(row.trigger_kind)} ({row.trigger_date:%B %Y})" for row in dated.itertuples()]
-        sentences.append(
-            f"{_plural(len(dated), 'suspension').capitalize()} {'was' if len(dated) == 1 else 'were'} decided within "
-            f"{max(days)} days of a dated act of the other side: {analysis.join_and(acts)}."
-            + narrative.cite(data, [i for ids in dated["source_ids"] for i in ids[:1]])
-        )
+        answers: dict[str, list[str]] = {}
+        for row in dated.itertuples():
+            act = f"{_kind_phrase(row.trigger_kind)} ({row.trigger_date:%B %Y})"
+            answers.setdefault(row.side if isinstance(row.side, str) else "", []).append(act)
+        clauses = [f"{side} after {analysis.join_and(acts)}" for side, acts in answers.items() if side]
+        if clauses and "" not in answers:
+            sentences.append(
+                f"Each side broke channels in answer to the other, within {max(days)} days each time: "
+                f"{'; '.join(clauses)}." + narrative.cite(data, [i for ids in dated["source_ids"] for i in ids[:1]])
+            )
+        else:
+            acts = [f"{_kind_phrase(row.trigger_kind)} ({row.trigger_date:%B %Y})" for row in dated.itertuples()]
+            sentences.append(
+                f"{_plural(len(dated), 'suspension').capitalize()} {'was' if len(dated) == 1 else 'were'} decided "
+                f"within {max(days)} days of a dated act of the other side: {analysis.join_and(acts)}."
+                + narrative.cite(data, [i for ids in dated["source_ids"] for i in ids[:1]])
+            )
     # The reasons each side gave, in its own words, for the last cut and the suspension that answered it.
     suspension = analysis.mission_suspension(data)
     mission = record[(record["channel_id"] == "russia_mission") & record["trigger_id"].notna()]
@@ -1498,7 +2060,7 @@ def assessment_why(data: Dataset, parameters: ReportParameters) -> str:
                 + narrative.cite(data, list(trigger["source_ids"]) + list(announcement["source_ids"]))
             )
     first, sentences = sentences, []
-    undated = decisions[decisions["trigger_id"].isna() & (decisions["decision_category"] == "suspension")]
+    undated = decisions[decisions["trigger_id"].isna() & ~decisions["dormant"]]
     for row in undated[undated["reason"].notna()].itertuples():
         reason = row.reason.removeprefix("it was ")
         sentences.append(
@@ -1507,17 +2069,22 @@ def assessment_why(data: Dataset, parameters: ReportParameters) -> str:
         )
     others = []
     for row in undated[undated["reason"].isna()].itertuples():
-        whose = _note_attribution(row.status_note)
+        whose = _borrowed_date(data, row) or _note_attribution(row.status_note)
         others.append(
             f"{_the(row.channel)} ({_long(row.start_date, row.start_precision)}{', ' + whose if whose else ''})"
         )
     if others:
         noun = "suspension" if len(others) == 1 else "suspensions"
         sentences.append(f"The record names no act behind the {noun} of {analysis.join_and(others)}.")
-    for row in decisions[decisions["decision_category"] != "suspension"].itertuples():
-        sentences.append(
-            f"{_capital(_the(row.channel))} stopped meeting after {_day(row.start_date)}, with no decision on record."
+    for row in decisions[decisions["dormant"]].itertuples():
+        text = (
+            f"{_capital(_the(row.channel))} has been dormant since its last meeting, on {_day(row.start_date)}: no "
+            "decision suspended it"
         )
+        reported = _reported_end(data, row.channel_id, _end_event(data, row.period_id))
+        if reported:
+            text += f", and {reported['who']} reported it {reported['word']} on {_day(reported['date'])}"
+        sentences.append(text + ".")
     pattern_sentence = _pattern_sentence(data, parameters, voice="assessment")
     if pattern_sentence:
         sentences.append(pattern_sentence)
@@ -1526,19 +2093,6 @@ def assessment_why(data: Dataset, parameters: ReportParameters) -> str:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _dated_summary(event) -> str | None:
-    """An event's own paraphrase as a sentence, dated ('On 16 March 2022 NATO military officials said …').
-
-    The paraphrases of statements name who made them, so a claim that rests on one side stays attributed.
-    None when the paraphrase is too long to read as one sentence.
-    """
-    summary = event.summary.rstrip(".")
-    text = f"On {_day(event.event_date)} {summary}."
-    if len(text.split()) > 40 and ";" in summary:  # the first clause carries who said what
-        text = f"On {_day(event.event_date)} {summary.split(';')[0]}."
-    return text if len(text.split()) <= 40 else None
 
 
 def _carried(row) -> str:
@@ -1564,21 +2118,26 @@ def _carried(row) -> str:
 
 
 def assessment_channels(data: Dataset, parameters: ReportParameters) -> str:
-    """What the channels left can and cannot do, from what they have carried."""
+    """What the channels left can and cannot do, from what they have carried (in words of its own, not the
+    events' paraphrases, which the chapters print)."""
     as_of = parameters.as_of
-    count_end = analysis.counted_to(data, as_of)
     remaining = remaining_channels(data, as_of)
     nato = remaining[remaining["is_nato_channel"]].sort_values("contacts", ascending=False, kind="stable")
-    done = analysis.done_events(data)
-    failed = done[(done["category"] == "failed_contact") & (done["event_date"] <= pd.Timestamp(count_end))]
+    reported_only = {row["channel"]: row for row in _reported_only(data, as_of)}
     sentences = []
     for row in nato.itertuples():
+        if row.channel in reported_only:
+            weak = reported_only[row.channel]
+            standing = "is the weaker of the two" if len(nato) == 2 else "is known only from reports"
+            text = f"{_capital(_the(row.channel))} {standing}: nothing in the record shows it carrying a call"
+            if weak["failed"]:
+                event, side = weak["failed"][-1]
+                whose = f"{side}'s" if side else "the"
+                text += f", and {whose} one reported attempt to use it, in {event['event_date']:%B %Y}, got no answer"
+            sentences.append(text + "." + narrative.cite(data, weak["source_ids"]))
+            continue
         sources = list(row.contact_source_ids) + list(row.report_source_ids)
         sentences.append(_carried(row) + narrative.cite(data, sources))
-        for event in failed[failed["channel_id"] == row.channel_id].itertuples():
-            summary = _dated_summary(event)
-            if summary:
-                sentences.append(summary + narrative.cite(data, event.source_ids))
     carried, sentences = sentences, []
     status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data).set_index("channel_id")
     kinds = data.channels.set_index("channel_id")["channel_kind"]
@@ -1592,37 +2151,49 @@ def assessment_channels(data: Dataset, parameters: ReportParameters) -> str:
     if len(incidents):
         followed = int(incidents["contact"].map(lambda value: isinstance(value, str)).sum())
         since = f"{incidents['date'].min():%B %Y}"
-        sentences.append(
-            f"None of the {_words(len(incidents))} incidents on or near allied territory since {since} was followed "
-            "within a month by a dated NATO–Russia contact."
+        text = (
+            f"Nor have they served in a crisis: none of the {_words(len(incidents))} incidents since {since} was "
+            "followed within a month by a dated NATO–Russia contact"
             if followed == 0
             else f"{_capital(_words(followed))} of the {_words(len(incidents))} incidents since {since} "
-            f"{'was' if followed == 1 else 'were'} followed within a month by a dated NATO–Russia contact."
+            f"{'was' if followed == 1 else 'were'} followed within a month by a dated NATO–Russia contact"
         )
-        off_channel = failed[failed["channel_id"].isna() & (failed["event_date"] >= incidents["date"].min())]
-        for event in off_channel.itertuples():
-            summary = _dated_summary(event)
-            if summary:
-                sentences.append(summary + narrative.cite(data, event.source_ids))
+        tried = incidents[incidents["attempt"].map(lambda value: isinstance(value, str))]
+        done = analysis.done_events(data)
+        failed = done[(done["category"] == "failed_contact") & done["title"].isin(tried["attempt"])]
+        off_nato = failed[~failed["channel_id"].isin(_nato_ids(data))]
+        sentences.append(text + ".")
+        if len(off_nato) == 1:
+            who = speaker_on(data, off_nato["event_id"].iloc[0])
+            post = _the_post(who).partition(", ")[0] if who else "an ally"
+            when = f"{off_nato['event_date'].iloc[0]:%B %Y}"
+            sentences.append(
+                f"{_capital(post)} could not get through to Russia's military after one, in {when}."
+                + narrative.cite(data, _ids(off_nato))
+            )
     others = remaining[~remaining["is_nato_channel"]]
     if len(others):
-        parts = [f"{_the(row.channel)} (since {_long(row.since, row.since_precision)})" for row in others.itertuples()]
-        noun = "line is" if len(others) == 1 else "lines are"
-        sentences.append(
-            f"{_capital(_words(len(others)))} US–Russia {noun} open beside NATO's: {analysis.join_and(parts)}."
-        )
-        text = ""
-        if not others["contacts"].any():
-            pronoun = "it" if len(others) == 1 else "either" if len(others) == 2 else "any of them"
-            text = f"The record holds no dated contact on {pronoun}"
-        reported = others[others["last_report"].notna()]
+        _, latest = _contact_state(data, as_of)
+        with_contact = others[others["contacts"] > 0]
+        if latest is not None and len(with_contact):
+            row = with_contact.sort_values("last_contact").iloc[-1]
+            when = _long(row["last_contact"], row["last_contact_precision"])
+            sentences.append(
+                f"The only dated contact on any line since {_day(latest['last_contact'])} came on a US one, "
+                f"{_the(row['channel'])}, in {when} ({row['last_contact_title']})."
+                + narrative.cite(data, row["contact_source_ids"])
+            )
+        elif not others["contacts"].any():
+            lines = "line" if len(others) == 1 else "lines"
+            sentences.append(f"The record holds no dated contact on the US–Russia {lines} beside them.")
+        reported = others[others["last_report"].notna() & (others["contacts"] == 0)]
         if len(reported):
-            latest = reported.sort_values("last_report").iloc[-1]
-            text += (
-                "; t" if text else "T"
-            ) + f"he latest report of one in use dates from {_day(latest['last_report'])}"
-        if text:
-            sentences.append(text + "." + narrative.cite(data, _ids(others, "report_source_ids")))
+            latest_report = reported.sort_values("last_report").iloc[-1]
+            when = _long(latest_report["last_report"], latest_report["last_report_precision"])
+            sentences.append(
+                f"{_capital(_the(latest_report['channel']))} was last reported in use on {when}."
+                + narrative.cite(data, latest_report["report_source_ids"])
+            )
     return "\n\n".join(" ".join(part) for part in (carried, sentences) if part)
 
 
@@ -1644,33 +2215,45 @@ def open_questions(data: Dataset, parameters: ReportParameters) -> str:
                 + narrative.cite(data, row.report_source_ids)
             )
     if "us_military_dialogue" in status.index and status.at["us_military_dialogue", "status"] == "open":
+        periods = data.channel_periods
+        opening = periods[
+            (periods["channel_id"] == "us_military_dialogue")
+            & (periods["status"] == "open")
+            & (periods["start_date"] == status.at["us_military_dialogue", "since"])
+        ]
+        event = data.events.set_index("event_id").loc[opening["start_event_id"].iloc[-1]] if len(opening) else None
         text = (
-            f"**Will the US line carry NATO's military talk?** The US–Russia dialogue agreed on "
-            f"{_day(status.at['us_military_dialogue', 'since'])} is a US channel, but the US commander who holds it "
-            "is also NATO's Supreme Allied Commander Europe."
+            f"**Will the US line carry NATO's military talk?** The dialogue agreed on "
+            f"{_day(status.at['us_military_dialogue', 'since'])} is a US channel, but its holder is also NATO's "
+            "Supreme Allied Commander Europe"
         )
+        who = _organisation(data, event.name) if event is not None else None
+        if event is not None and _saceur_authority(event):
+            text += (
+                f", and {who or 'his command'} says that role gives him authority to talk to Russia's chief of the "
+                "General Staff"
+            )
+        text += "."
         if "military_line" in status.index and not pd.isna(status.at["military_line", "last_contact"]):
             last = status.loc["military_line"]
             text += (
-                " A dated call between him and Russia's chief of the General Staff would be the first on NATO's "
-                f"military line since {_long(last['last_contact'], last['last_contact_precision'])}."
+                " A dated call between them would be the first on NATO's military line since "
+                f"{_long(last['last_contact'], last['last_contact_precision'])}."
             )
         items.append(text + narrative.cite(data, status.at["us_military_dialogue", "status_source_ids"]))
     if "nrc" in status.index and status.at["nrc", "status"] == "closed":
         whose = _note_attribution(status.at["nrc", "status_note"])
         if whose:
             items.append(
-                f"**Does the NATO–Russia Council still exist?** Its end rests on one account, that of "
-                f"{whose.removeprefix('according to ')}; the record "
-                "holds no NATO text that ends it. A NATO decision or statement would settle it."
+                f"**Does the NATO–Russia Council still exist?** It has been dormant since it last met, and its end "
+                f"rests on one account, that of {whose.removeprefix('according to ')}; the record holds no NATO text "
+                "that ends it. A NATO decision or statement would settle it."
                 + narrative.cite(data, status.at["nrc", "status_source_ids"])
             )
     planned = analysis.watch_list(data, as_of)
+    planned = planned[planned["event_date"] > pd.Timestamp(as_of)]
     if len(planned):
-        parts = []
-        for row in planned.itertuples():
-            late = ", after the record's review date" if row.event_date.date() <= as_of and count_end < as_of else ""
-            parts.append(f"{_the(row.title)} ({_long(row.event_date, row.date_precision)}{late})")
+        parts = [f"{_the(row.title)} ({_long(row.event_date, row.date_precision)})" for row in planned.itertuples()]
         items.append(
             f"**What comes next on the calendar?** {_capital(analysis.join_and(parts))}."
             + narrative.cite(data, _ids(planned))
@@ -1704,11 +2287,36 @@ def assessment_opening(data: Dataset, parameters: ReportParameters) -> str:
     ids = [ids[0] for ids in record.loc[record["outcome"] != "open", "source_ids"]][:2]
     ids += [] if latest is None else list(latest["last_contact_source_ids"])[:1]
     sentences = [f"**{assessment_headline(data, parameters)}**" + narrative.cite(data, ids)]
-    suspended, closed = int(counts.get("suspended", 0)), int(counts.get("closed", 0))
-    sentences.append(
-        f"Of the {_words(len(status))} NATO–Russia channels on record, {_words(suspended)} "
-        f"{'is' if suspended == 1 else 'are'} suspended and {_words(closed)} closed on {_day(count_end)}."
+    # A closure that rests on one account, after a dormancy no decision began, is counted apart from the rest.
+    reported = []
+    for row in status[status["status"] == "closed"].itertuples():
+        periods = data.channel_periods
+        closing = periods[(periods["channel_id"] == row.channel_id) & (periods["status"] == "closed")]
+        end = _reported_end(data, row.channel_id, closing["start_event_id"].iloc[-1]) if len(closing) else None
+        if end is not None:
+            before = periods[
+                (periods["channel_id"] == row.channel_id)
+                & (periods["end_event_id"] == closing["start_event_id"].iloc[-1])
+            ]
+            dormant = before[_is_dormant(before, data)]
+            reported.append((row, end, dormant["start_date"].iloc[0] if len(dormant) else None))
+    periods = data.channel_periods
+    current = periods.merge(
+        status[["channel_id", "since"]], left_on=["channel_id", "start_date"], right_on=["channel_id", "since"]
     )
+    silent = int(_is_dormant(current, data).sum())
+    opened = int(counts.get("open", 0))
+    suspended, closed = int(counts.get("suspended", 0)) - silent, int(counts.get("closed", 0)) - len(reported)
+    text = (
+        f"Of the {_words(len(status))} NATO–Russia channels on record, {_words(opened)} "
+        f"{'is' if opened == 1 else 'are'} open, {_words(suspended)} suspended"
+        + (f", {_words(silent)} dormant" if silent else "")
+        + f" and {_words(closed)} closed on {_day(count_end)}"
+    )
+    for row, end, dormant_from in reported:  # the section below says since when, and on whose account
+        state = "is dormant, reported" if dormant_from is not None else "is reported"
+        text += f"; {_the(row.channel)} {state} {end['word']}"
+    sentences.append(text + ".")
     summary = open_channel_summary(channel_counts(data, parameters.period_start, count_end), count_end)
     if not summary["is_peak"]:
         periods = data.channel_periods
@@ -1722,8 +2330,8 @@ def assessment_opening(data: Dataset, parameters: ReportParameters) -> str:
             events = data.events.set_index("event_id")
             ids = [events.at[event_id, "source_ids"][0] for event_id in opened["start_event_id"]]
             sentences.append(
-                f"Every channel opened since {summary['since']:%B %Y} is American: {analysis.join_and(parts)}."
-                + narrative.cite(data, ids)
+                f"Every channel opened or agreed anew since {summary['since_label']} is American: "
+                f"{analysis.join_and(parts)}." + narrative.cite(data, ids)
             )
     return " ".join(sentences)
 
