@@ -286,6 +286,14 @@ def founding_year(data: Dataset, channel_id: str) -> int | None:
 # --- channels ----------------------------------------------------------------------------------
 
 
+def effective_statuses(periods: pd.DataFrame, data: Dataset) -> pd.Series:
+    """Each period's status as the reports word it: a "suspended" period that no suspension began (a channel the
+    record shows only falling silent, the Council after its last meeting) is dormant, not suspended."""
+    category = periods["start_event_id"].map(data.events.set_index("event_id")["category"].astype(str))
+    status = periods["status"].astype(str)
+    return status.where(~((status == "suspended") & (category != "suspension")), "dormant")
+
+
 def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     """Each channel's status on `as_of`, since when, any change announced for later, its last contact and report.
 
@@ -299,7 +307,7 @@ def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     """
     cutoff = pd.Timestamp(as_of)
     count_end = pd.Timestamp(counted_to(data, as_of))
-    periods = data.channel_periods
+    periods = data.channel_periods.assign(status=effective_statuses(data.channel_periods, data))
     current = periods[(periods["start_date"] <= cutoff) & (periods["end_date"].isna() | (periods["end_date"] > cutoff))]
     # If the end of an earlier period was reported only later, the latest period to start is the current one.
     current = current.sort_values("start_date").groupby("channel_id", observed=True).tail(1).set_index("channel_id")

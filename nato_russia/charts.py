@@ -42,7 +42,7 @@ BLUE, ORANGE, VERMILION, GREEN, SKY, GREY, INK = (
 PURPLE = "#CC79A7"
 # One meaning per colour across every chart. Statuses also differ in lightness (open dark, suspended light,
 # closed a thin grey rule) and event kinds in marker shape, so greyscale prints stay readable.
-STATUS_COLOURS = {"open": BLUE, "suspended": ORANGE, "closed": GREY}
+STATUS_COLOURS = {"open": BLUE, "suspended": ORANGE, "dormant": "#EAD9B8", "closed": GREY}
 WAR, ENLARGEMENT, NEUTRAL, MEETINGS = PURPLE, GREEN, "#555555", SKY
 CAP_COLOUR, IN_POST_COLOUR = INK, VERMILION
 # Heights (fraction of the axis) of the rows that carry the staffing chart's decision labels.
@@ -426,7 +426,7 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
     shown_channels = data.channels[data.channels["channel_id"].isin(recorded["channel_id"])].sort_values(
         "display_order"
     )
-    periods = data.channel_periods
+    periods = data.channel_periods.assign(status=analysis.effective_statuses(data.channel_periods, data))
     periods = periods[
         periods["channel_id"].isin(recorded["channel_id"])
         & (periods["start_date"] <= pd.Timestamp(end))
@@ -534,6 +534,8 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
             va="bottom",
             fontsize=8,
             color=INK,
+            zorder=5,
+            bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none"),
         )
     axis.invert_yaxis()
     axis.tick_params(axis="y", length=0)
@@ -569,7 +571,12 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
         )
         chart_marks.append(Mark(marker, names, analysis.fact_anchor(group[0].event_id)))
     axis.set_ylim(len(lanes) - 0.5, -2.0)
-    legend = [Patch(facecolor=colour, label=status) for status, colour in STATUS_COLOURS.items()]
+    drawn_statuses = set(periods["status"])
+    legend = [
+        Patch(facecolor=colour, label=status)
+        for status, colour in STATUS_COLOURS.items()
+        if status in drawn_statuses or status != "dormant"
+    ]
     legend.append(Patch(facecolor="white", edgecolor=INK, hatch="////", label="start known only to month/year"))
     legend.append(Patch(facecolor=BLUE, alpha=0.45, label="fainter: graded M or lower"))
     colours = {_milestone_colour(group) for group in groups}
@@ -650,13 +657,15 @@ def plot_nrc_meetings(data: Dataset, parameters: ReportParameters, first_year: i
     if first_year < counted_from:
         axis.axvspan(first_year - 0.45, counted_from - 0.55, facecolor=SKY, alpha=0.18, edgecolor="none")
         axis.text(
-            (first_year + counted_from - 1) / 2,
-            top * 0.62,
-            "met routinely: ambassadors at least monthly,\nministers twice a year (meetings not counted)",
-            ha="center",
-            va="center",
+            first_year - 0.3,
+            top * 0.95,
+            "met routinely:\nambassadors monthly,\nministers twice a year\n(meetings not counted)",
+            ha="left",
+            va="top",
             fontsize=8,
             color=INK,
+            bbox=dict(boxstyle="square,pad=0.2", facecolor="white", edgecolor="none"),
+            zorder=5,
         )
         hold = data.channel_periods[
             (data.channel_periods["channel_id"] == "nrc") & (data.channel_periods["status"] == "suspended")
@@ -693,7 +702,9 @@ def plot_nrc_meetings(data: Dataset, parameters: ReportParameters, first_year: i
     axis.set_ylim(0, top * 1.3)
     quiet = [str(year) for year, value in counts.items() if value == 0] if counts is not None else []
     if counts is not None:
-        title = f"NATO–Russia Council: {counts.sum()} meetings from {counted_from} to {last_year}"
+        reviewed_to = analysis.counted_to(data, parameters.shown_end)
+        to = f"{reviewed_to:%-d %b %Y}" if (reviewed_to.month, reviewed_to.day) != (12, 31) else str(last_year)
+        title = f"NATO–Russia Council: {counts.sum()} meetings from {counted_from} to {to}"
         last_meeting = analysis.nrc_meetings(data)["event_date"].max()
         if not pd.isna(last_meeting) and last_meeting.year < last_year:
             title += f", none after {last_meeting:%B %Y}"

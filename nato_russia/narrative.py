@@ -324,7 +324,7 @@ def latest_change(data: Dataset, as_of: dt.date) -> pd.Series | None:
     return periods.sort_values(["start_date", "period_id"]).iloc[-1]
 
 
-_CHANGE_VERBS = {"open": "opened", "suspended": "was suspended", "closed": "closed"}
+_CHANGE_VERBS = {"open": "opened", "suspended": "was suspended", "dormant": "fell silent", "closed": "closed"}
 
 
 def _change_phrase(data: Dataset, period: pd.Series) -> str:

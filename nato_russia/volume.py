@@ -215,8 +215,7 @@ def _nato_periods(data: Dataset, end: pd.Timestamp) -> pd.DataFrame:
 def _is_dormant(periods: pd.DataFrame, data: Dataset) -> pd.Series:
     """Suspended periods that no decision began: a channel the record shows only falling silent (the Council
     after its last meeting) is dormant, not suspended."""
-    category = periods["start_event_id"].map(data.events.set_index("event_id")["category"].astype(str))
-    return (periods["status"] == "suspended") & (category != "suspension")
+    return analysis.effective_statuses(periods, data) == "dormant"
 
 
 def channel_counts(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
