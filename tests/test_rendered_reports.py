@@ -20,6 +20,8 @@ VARIANTS = [variant["name"] for variant in yaml.safe_load(paths.VARIANTS_FILE.re
 # The page body inside the margins of templates/report.typ (22 mm top, 20 mm bottom), in points.
 MM = 72 / 25.4
 BODY_TOP, BODY_BOTTOM_MARGIN = 22 * MM, 20 * MM
+#: The smallest type a reader is given outside the charts (whose smallest, 7 pt, is set where they are drawn).
+LEGIBLE_PT = 7.5
 
 
 def built(name: str, folder) -> tuple[str, object]:
@@ -36,6 +38,7 @@ def test_each_shipped_variant_reads_as_a_reader_needs(name, tmp_path):
         check_a_forced_rebuild_gives_the_same_bytes(name, tmp_path)
     check_no_page_but_the_first_and_last_ends_above_its_middle(name, pdf)
     check_no_heading_ends_a_page(name, pdf)
+    check_the_colophon_speaks_in_words(name, pdf)
     check_no_id_hash_or_iso_date_outside_the_colophon(page_html)
     check_counts_that_appear_twice_agree(page_html)
     check_the_front_page_speaks_in_readers_dates(tmp_path / "index.html")
@@ -223,6 +226,36 @@ def check_no_heading_ends_a_page(name, pdf) -> None:
         if number < len(lines) and "Bold" in font and "Sans" in font and size in HEADING_SIZES
     ]
     assert stranded == [], f"{name}: a heading ends a page: {stranded}"
+
+
+def check_the_colophon_speaks_in_words(name, pdf) -> None:
+    """The colophon at 7.5 pt or more, its parameters in a reader's words, the commit's time named as such, no
+    build time said to be recorded elsewhere; a pinned edition says it was built later. The metadata name the
+    publisher as author and say the as-of date once."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    colophon = " ".join((reader.pages[-1].extract_text() or "").replace("’", "'").split())
+    colophon = colophon[colophon.index("Colophon") :]
+    assert "period shown:" in colophon and "as of " in colophon, colophon
+    assert not re.search(r"\b[a-z]+_[a-z_]+=", colophon), f"{name}: parameters printed as code: {colophon}"
+    assert "the commit's time" in colophon and "manifest.json" not in colophon, colophon
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d", colophon), f"{name}: an ISO timestamp in the colophon"
+    variant = next(v for v in yaml.safe_load(paths.VARIANTS_FILE.read_text())["variants"] if v["name"] == name)
+    if (variant.get("parameters") or {}).get("as_of"):
+        assert "built later" in colophon and "only on the documents published by" in colophon, colophon
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[-1]
+        top = min(c["top"] for c in page.chars if c["text"] == "C" and "Bold" in c["fontname"])
+        sizes = {round(c["size"], 2) for c in page.chars if c["top"] >= top - 1 and c["text"].strip()}
+    assert min(sizes) >= LEGIBLE_PT, f"{name}: the colophon is set at {min(sizes)} pt"
+    from nato_russia.publishing.variants import DEFAULT_SETTINGS
+
+    settings = {**DEFAULT_SETTINGS, **(yaml.safe_load(paths.VARIANTS_FILE.read_text()).get("settings") or {})}
+    meta = reader.metadata
+    assert meta.author == settings["publisher"], f"{name}: the PDF's author is {meta.author!r}"
+    as_of = re.search(r"As of (\d{1,2} \w+ \d{4})", reader.pages[0].extract_text() or "").group(1)
+    assert meta.subject.count(f"as of {as_of}") <= 1, f"{name}: the subject repeats its date: {meta.subject}"
 
 
 def check_no_id_hash_or_iso_date_outside_the_colophon(page_html: str) -> None:

@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import html
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -548,25 +549,68 @@ PDF_KEYWORDS = (
 LICENCE = "Data: CC BY 4.0. Code: MIT."
 
 
+def _moment(iso: str) -> str:
+    """'2026-12-03T11:17:59Z' as readers write it, '3 December 2026, 11:17 UTC' (a date alone, or anything else,
+    as human_date gives it)."""
+    try:
+        when = dt.datetime.fromisoformat(str(iso).replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return human_date(str(iso)[:10])
+    when = when.astimezone(dt.UTC) if when.tzinfo else when
+    return f"{human_date(when.date().isoformat())}, {when:%H:%M} UTC"
+
+
+def _parameter_words(parameters: dict) -> list[str]:
+    """The parameters as a reader reads them: 'period shown: 1 January 2014 to 3 December 2026', 'as of …'."""
+    left = {name: value for name, value in parameters.items() if value not in ("", None)}
+    words = []
+    start, end = left.pop("period_start", ""), left.pop("period_end", "")
+    if start and end:
+        words.append(f"period shown: {human_date(str(start))} to {human_date(str(end))}")
+    elif start or end:
+        words.append(f"period shown: {'from ' + human_date(str(start)) if start else 'to ' + human_date(str(end))}")
+    if left.get("as_of"):
+        words.append(f"as of {human_date(str(left.pop('as_of')))}")
+    if left.get("data_dir"):
+        words.append(f"data read from {left.pop('data_dir')}")
+    for name, value in sorted(left.items()):
+        shown = human_date(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        words.append(f"{name.replace('_', ' ')}: {shown}")
+    return words
+
+
 def colophon_fields(stamp: Stamp) -> dict:
-    """What the colophon prints about a build (the same fields as the HTML's colophon)."""
+    """What the colophon prints about a build, in words (the screen's colophon takes the reuse terms from here)."""
     edition = ""
+    built = stamp.source_date[:10]  # the commit's date: the build was made from it, so on it or later
     if stamp.today:
         as_of = human_date(stamp.as_of)
-        edition = f"Edition of {as_of}: " + (
-            "the as-of date is fixed for this report."
-            if stamp.pinned
-            else f"as of the build's date, {stamp.today} (UTC)."
-        )
-    parameters = sorted((name, value) for name, value in stamp.parameters.items() if value != "")
+        if not stamp.pinned:
+            edition = f"Edition of {as_of}: as of the day it was built (UTC)."
+        elif stamp.as_of and built and stamp.as_of < built:
+            edition = (
+                f"Edition of {as_of}, a date fixed for this report: it was built later, from the commit of "
+                f"{human_date(built)}, and draws only on the documents published by {as_of}."
+            )
+        else:
+            edition = f"Edition of {as_of}, a date fixed for this report."
+    # The date inside the files (inputs.source_date): the commit's time, unless the build was given one.
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        whose = "the date given to the build"
+    elif stamp.commit in ("", "unknown"):
+        whose = "no commit recorded: the as-of date"
+    else:
+        whose = "the commit's time"
+    versions = sorted(stamp.versions.items(), key=lambda item: (item[0] != "python", item[0]))
     return {
         "commit": stamp.commit[:12],
+        "commit_time": f"{_moment(stamp.source_date)} ({whose})",
         "source_date": stamp.source_date,
         "edition": edition,
-        "parameters": [f"{name}={json.dumps(value, ensure_ascii=False)}" for name, value in parameters],
+        "parameters": _parameter_words(stamp.parameters),
         "data_hash": stamp.data_hash[:16],
         "input_hash": stamp.input_hash[:16],
-        "software": ", ".join(f"{name} {version}" for name, version in sorted(stamp.versions.items())),
+        "software": ", ".join(f"{'Python' if name == 'python' else name} {version}" for name, version in versions),
         "publisher": stamp.publisher,
         "licence": LICENCE,
         "report_errors_to": stamp.report_errors_to,
@@ -599,7 +643,10 @@ def pdf_typst(
         "title": stamp.title,
         "subtitle": subtitle if subtitle and subtitle != stamp.title else "",
         "as_of": as_of,
-        "description": f"{stamp.title}{f', as of {as_of}' if as_of else ''}: {PDF_DESCRIPTION}",
+        # The title may say its date already ("… the brief as of 19 October 2021"): not said twice.
+        "description": f"{stamp.title}{f', as of {as_of}' if as_of and as_of not in stamp.title else ''}: "
+        f"{PDF_DESCRIPTION}",
+        "author": stamp.publisher or stamp.title,
         "keywords": list(PDF_KEYWORDS),
         "date": stamp.source_date[:10] if stamp.source_date else "",
         "attachments": typeset.attachment_records(list(attachments)),

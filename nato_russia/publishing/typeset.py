@@ -488,6 +488,7 @@ def _document_source(meta: dict, body: str) -> str:
   title: {string(meta["title"])},
   subtitle: {string(meta["subtitle"]) if meta.get("subtitle") else "none"},
   as-of: {string(meta["as_of"]) if meta.get("as_of") else "none"},
+  author: {string(meta.get("author") or "")},
   description: {string(meta.get("description", ""))},
   keywords: ({"".join(string(k) + ", " for k in meta.get("keywords", []))}),
   date: datetime(year: {year}, month: {month}, day: {day}),
@@ -498,16 +499,16 @@ def _document_source(meta: dict, body: str) -> str:
 
 #colophon(
   commit: {string(colophon["commit"])},
-  source-date: {string(colophon["source_date"])},
+  commit-time: [{escape(colophon.get("commit_time", ""))}],
   edition: {f"[{escape(colophon['edition'])}]" if colophon.get("edition") else "none"},
-  parameters: ({"".join(string(p) + ", " for p in colophon["parameters"])}),
+  parameters: ({"".join(f"[{escape(p)}], " for p in colophon["parameters"])}),
   data-hash: {string(colophon["data_hash"])},
   input-hash: {string(colophon["input_hash"])},
   software: [{escape(colophon["software"])}],
   publisher: [{escape(colophon.get("publisher", ""))}],
   licence: [{escape(colophon.get("licence", ""))}],
   report-errors-to: [{escape(colophon.get("report_errors_to", ""))}],
-  cite: [{escape(colophon.get("cite", ""))}],
+  cite: {f"[{escape(colophon['cite'])}]" if colophon.get("cite") else "none"},
 )
 """
 
