@@ -38,6 +38,8 @@ def test_each_shipped_variant_reads_as_a_reader_needs(name, tmp_path):
         check_a_forced_rebuild_gives_the_same_bytes(name, tmp_path)
     check_no_page_but_the_first_and_last_ends_above_its_middle(name, pdf)
     check_no_heading_ends_a_page(name, pdf)
+    check_the_source_list_reads_as_on_screen(name, page_html, pdf)
+    check_a_captions_more_links_to_the_source_list(name, pdf)
     check_the_colophon_speaks_in_words(name, pdf)
     check_no_id_hash_or_iso_date_outside_the_colophon(page_html)
     check_counts_that_appear_twice_agree(page_html)
@@ -226,6 +228,91 @@ def check_no_heading_ends_a_page(name, pdf) -> None:
         if number < len(lines) and "Bold" in font and "Sans" in font and size in HEADING_SIZES
     ]
     assert stranded == [], f"{name}: a heading ends a page: {stranded}"
+
+
+def body_lines(page) -> list[list[dict]]:
+    """A page's lines of text inside the body area, top to bottom, each its characters left to right."""
+    body_bottom = page.height - BODY_BOTTOM_MARGIN
+    rows: dict[int, list[dict]] = {}
+    for char in page.chars:
+        if char["top"] >= BODY_TOP - 1 and char["bottom"] <= body_bottom + 1 and char["text"].strip():
+            rows.setdefault(round(char["bottom"]), []).append(char)
+    return [sorted(rows[key], key=lambda c: c["x0"]) for key in sorted(rows)]
+
+
+def _heading_size(line: list[dict]) -> float:
+    """The size of a heading's line (DejaVu Sans Bold in the ink colour, RGB), 0 for any other line.
+
+    A chart's title is bold too, but drawn in grey (one number), so it is not taken for a heading.
+    """
+    first = line[0]
+    colour = first.get("non_stroking_color")
+    is_rgb = isinstance(colour, (list, tuple)) and len(colour) == 3
+    size = round(first["size"], 1)
+    return size if "Sans-Bold" in first["fontname"] and size in HEADING_SIZES and is_rgb else 0.0
+
+
+def _pdf_text(reader, start: int = 0) -> str:
+    return " ".join(" ".join((page.extract_text() or "") for page in reader.pages[start:]).split())
+
+
+def source_listing(reader) -> str:
+    """The text of the PDF's source list, from its heading (found through the bookmarks) to the colophon."""
+    outline = [item for item in reader.outline if not isinstance(item, list) and item.title == "Sources"]
+    assert len(outline) == 1, "one source list"
+    text = _pdf_text(reader, reader.get_destination_page_number(outline[0]))
+    return text[text.index("Sources") : text.rindex("Colophon")]
+
+
+def check_the_source_list_reads_as_on_screen(name, page_html, pdf) -> None:
+    """The PDF's source list numbers the documents as the HTML's does, glosses a title not in English as the
+    HTML does, and prints addresses without percent-encoding or a host's trailing dot."""
+    from pypdf import PdfReader
+
+    listing = source_listing(PdfReader(str(pdf)))
+    items = re.findall(r"<li\b([^>]*)>(.*?)</li>", page_html, re.S)
+    entries = []
+    for attributes, body in items:
+        value = re.search(r'\bvalue="(\d+)"', attributes)
+        title = re.search(r"<a\b[^>]*>(.*?)</a>", body, re.S)
+        if value and title and "data-source" in attributes:
+            gloss = re.search(r'<span class="gloss">(.*?)</span>', body, re.S)
+            entries.append(
+                (int(value.group(1)), html.unescape(title.group(1)), gloss and html.unescape(gloss.group(1)))
+            )
+    assert entries, "the screen edition lists its sources"
+    right_to_left = re.compile("[\u0590-\u08ff]")  # read back in another order than it is printed
+    misnumbered = [
+        (number, title[:40])
+        for number, title, _ in entries
+        if not right_to_left.search(title) and f"{number}. {' '.join(title.split())[:40]}" not in listing
+    ]
+    assert misnumbered == [], f"{name}: the PDF numbers these sources otherwise than the HTML: {misnumbered[:5]}"
+    glosses = [gloss for _, _, gloss in entries if gloss]
+    missing = [gloss for gloss in glosses if " ".join(gloss.split()) not in listing]
+    assert glosses and missing == [], f"{name}: English glosses missing from the PDF's source list: {missing[:3]}"
+    assert re.findall(r"%[0-9A-Fa-f]{2}", listing) == [], f"{name}: a printed address shows percent-encoding"
+    assert re.findall(r"\b[a-z0-9-]+\.[a-z]{2,}\./", listing) == [], f"{name}: an address's host ends in a dot"
+
+
+def check_a_captions_more_links_to_the_source_list(name, pdf) -> None:
+    """Each chart caption's "and N more in the list" is a link inside the document, as on screen."""
+    phrases, unlinked = 0, []
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages, start=1):
+            words = page.extract_words()
+            links = [a for a in page.annots if a["data"].get("Dest") is not None]
+            for i, word in enumerate(words[2:-2], start=2):
+                if word["text"] == "more" and words[i - 1]["text"].isdigit() and words[i + 1]["text"] == "in":
+                    phrases += 1
+                    if not any(
+                        link["x0"] - 1 <= word["x0"]
+                        and word["x1"] <= link["x1"] + 1
+                        and link["top"] - 2 <= word["top"] <= link["bottom"] + 2
+                        for link in links
+                    ):
+                        unlinked.append((number, f"{words[i - 1]['text']} more"))
+    assert phrases and unlinked == [], f"{name}: a caption's 'N more in the list' links nowhere: {unlinked[:3]}"
 
 
 def check_the_colophon_speaks_in_words(name, pdf) -> None:

@@ -26,7 +26,7 @@ import struct
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from nato_russia import paths
 
@@ -37,6 +37,8 @@ BLOCK_MIME = "application/vnd.nato-russia.block+json"
 CITATION = re.compile(r"\s?\[((?:@[a-z0-9_]+)(?:\s*;\s*@[a-z0-9_]+)*)\]")
 TEMPLATE = "report.typ"
 PDF_STANDARD = "ua-1"
+#: The label of the source list (report.typ's `sources`): a caption's "and N more" links to it.
+SOURCE_LIST = "source-list"
 #: Outputs that carry nothing for a reader and need no block.
 _SILENT = {"text/plain"}
 KINDS = {"markdown", "table", "figure", "sources"}
@@ -64,25 +66,20 @@ def string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
-def short_address(url: str, limit: int = 60) -> str:
-    """A source's address as a reader can type it from paper: domain and path, shortened in the middle."""
-    parts = urlsplit(str(url))
-    host = parts.netloc.lower().removeprefix("www.")
-    path = parts.path.rstrip("/")
-    if parts.query and not path:
-        path = "?" + parts.query
-    address = host + path
-    if len(address) <= limit:
-        return address
-    keep = limit - len(host) - 2
-    if keep < 12:
-        return address[: limit - 1] + "…"
-    segments = path.split("/")
-    tail = segments[-1]
-    if len(tail) + 6 > keep:
-        return f"{host}/…{tail[-(keep - 2) :]}"
-    head = path[: keep - len(tail) - 2]
-    return f"{host}{head}…/{tail}"
+def printed_address(entry: dict) -> str:
+    """The address a source entry prints: its `short_url` (report.short_address), as a reader types it.
+
+    Percent-encoding is decoded and a host's trailing dot ("wz.de./") dropped, should the entry still carry
+    them. Only an entry without a `short_url` has its address shortened here (host and path, cut at the end).
+    """
+    address = str(entry.get("short_url") or "")
+    if not address:
+        parts = urlsplit(str(entry.get("url") or ""))
+        address = parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
+        if len(address) > 52:
+            address = address[:51] + "…"
+    host, slash, path = unquote(address).partition("/")
+    return host.rstrip(".") + slash + path
 
 
 # ------------------------------------------------------------------------------------ citations
@@ -373,8 +370,10 @@ def build_document(chapters: list[Chapter], *, meta: dict) -> Document:
                 cite = citations.cite(value.get("source_ids") or [])
                 if cite:
                     more = len(value.get("more_source_ids") or [])
-                    # At most four documents by number (official texts first); the rest are in the list.
-                    caption += " Sources: " + cite + (f" and {more} more in the list" if more else "") + "."
+                    # At most four documents by number (official texts first); the rest are in the list, and
+                    # "N more" links to it, as on screen.
+                    rest = f" and #link(<{SOURCE_LIST}>)[{more} more in the list]" if more else ""
+                    caption += " Sources: " + cite + rest + "."
                 mark = "none"
                 if body and _ends_with_heading(body[-1]):
                     mark = f"<before-{name.rsplit('.', 1)[0]}>"
@@ -412,7 +411,7 @@ def build_document(chapters: list[Chapter], *, meta: dict) -> Document:
         "#sources(("
         + "".join(
             f"source-entry({citations.numbers[i]}, [{_entry_markup(entries[i])}], "
-            f"{string(short_address(entries[i]['url']))}), "
+            f"{string(printed_address(entries[i]))}), "
             for i in ordered
         )
         + "))"
@@ -427,7 +426,12 @@ def _ends_with_heading(markup: str) -> bool:
 
 
 def _entry_markup(entry: dict) -> str:
-    parts = [f"#emph[{escape(entry['title'])}]"]
+    """Title (italic; with its English gloss in brackets when it is in another language, as on screen),
+    author, publisher, date."""
+    title = f"#emph[{escape(entry['title'])}]"
+    if entry.get("title_english"):
+        title += f" \\[{escape(entry['title_english'])}\\]"
+    parts = [title]
     for key in ("author", "publisher", "date"):
         if entry.get(key):
             parts.append(escape(entry[key]))
