@@ -38,6 +38,8 @@ def test_each_shipped_variant_reads_as_a_reader_needs(name, tmp_path):
         check_a_forced_rebuild_gives_the_same_bytes(name, tmp_path)
     check_no_page_but_the_first_and_last_ends_above_its_middle(name, pdf)
     check_no_heading_ends_a_page(name, pdf)
+    check_no_table_caption_ends_a_page(name, page_html, pdf)
+    check_type_is_legible_and_no_cell_runs_into_the_next(name, pdf)
     check_the_source_list_reads_as_on_screen(name, page_html, pdf)
     check_a_captions_more_links_to_the_source_list(name, pdf)
     check_the_colophon_speaks_in_words(name, pdf)
@@ -250,6 +252,49 @@ def _heading_size(line: list[dict]) -> float:
     is_rgb = isinstance(colour, (list, tuple)) and len(colour) == 3
     size = round(first["size"], 1)
     return size if "Sans-Bold" in first["fontname"] and size in HEADING_SIZES and is_rgb else 0.0
+
+
+def _captions(page_html: str, kind: str) -> list[str]:
+    found = re.findall(rf'<figure class="{kind}"><figcaption>(.*?)</figcaption>', page_html, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in found]
+
+
+def check_no_table_caption_ends_a_page(name, page_html, pdf) -> None:
+    """A table's caption (above it) is on the page of its first rows, never alone at the foot of the one before."""
+    captions = ["".join(c.split()) for c in _captions(page_html, "table")]
+    assert captions, "the screen edition's tables have captions"
+    lines = last_lines(pdf)
+    stranded = [
+        (number, text)
+        for number, (_, _, text) in enumerate(lines[:-1], start=1)
+        if len(text) >= 12 and any(caption.endswith("".join(text.split())) for caption in captions)
+    ]
+    assert stranded == [], f"{name}: a table's caption ends a page, its table on the next: {stranded}"
+
+
+def check_type_is_legible_and_no_cell_runs_into_the_next(name, pdf) -> None:
+    """Text, tables and colophon at 7.5 pt or more; no two characters of a line printed over each other (a
+    date or a word wider than its column runs into the next one)."""
+    small, overprinted = [], []
+    with pdfplumber.open(pdf) as document:
+        for number, page in enumerate(document.pages, start=1):
+            # The text is set in DejaVu Serif, addresses and hashes in Sans Mono, table headers in Sans Bold;
+            # the charts (SVG, their text kept as text) draw in DejaVu Sans, regular and bold, in grey.
+            chars = [
+                c for line in body_lines(page) for c in line if "Serif" in c["fontname"] or "Mono" in c["fontname"]
+            ]
+            small += [(number, c["text"], round(c["size"], 2)) for c in chars if c["size"] < LEGIBLE_PT - 0.01]
+            for line in body_lines(page):
+                line = [c for c in line if "Serif" in c["fontname"] or "Mono" in c["fontname"]]
+                for left, right in zip(line, line[1:], strict=False):
+                    # Kerning ("y," "r.") tucks a glyph under its neighbour by a little; a cell run into the
+                    # next column prints whole glyphs over each other.
+                    if right["x0"] < left["x1"] - 0.25 * left["size"]:
+                        text = "".join(c["text"] for c in line)
+                        overprinted.append((number, left["text"] + right["text"], text[:60]))
+                        break
+    assert small == [], f"{name}: type below {LEGIBLE_PT} pt: {small[:5]}"
+    assert overprinted == [], f"{name}: text printed over the next column's: {overprinted[:5]}"
 
 
 def _pdf_text(reader, start: int = 0) -> str:

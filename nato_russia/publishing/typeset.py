@@ -91,15 +91,29 @@ class Citations:
 
     numbers: dict[str, int] = field(default_factory=dict)
 
-    def cite(self, ids) -> str:
-        """Typst code for one citation of `ids` (empty for none)."""
+    def number(self, ids) -> list[int]:
+        """The numbers of `ids`, sorted, numbering those not met before."""
         ids = [str(i) for i in ids if i]
-        if not ids:
-            return ""
         for source_id in ids:
             self.numbers.setdefault(source_id, len(self.numbers) + 1)
-        wanted = sorted({self.numbers[i] for i in ids})
-        return f"#cites(({', '.join(map(str, wanted))},))"
+        return sorted({self.numbers[i] for i in ids})
+
+    def cite(self, ids) -> str:
+        """Typst code for one citation of `ids` (empty for none)."""
+        wanted = self.number(ids)
+        return f"#cites(({', '.join(map(str, wanted))},))" if wanted else ""
+
+
+def printed_citation(numbers: list[int]) -> str:
+    """A citation as report.typ's `cites` prints it: "[1], [4]–[6]" (a run of three or more as a range)."""
+    parts, run = [], []
+    for n in [*numbers, None]:
+        if run and (n is None or n != run[-1] + 1):
+            parts.extend([f"[{run[0]}]–[{run[-1]}]"] if len(run) >= 3 else [f"[{m}]" for m in run])
+            run = []
+        if n is not None:
+            run.append(n)
+    return ", ".join(parts)
 
 
 # ------------------------------------------------------------------------------- Markdown to Typst
@@ -440,17 +454,49 @@ def _entry_markup(entry: dict) -> str:
 
 # "28 May 2002" or "Oct 2021" inside a cell: kept on one line.
 _DATE_IN_TEXT = re.compile(r"\b(?:(\d{1,2}) )?([A-Z][a-z]{2}) (\d{4})\b")
+#: Where a line may break in a cell as printed: a space, the zero-width space after "_" and "/", or after a
+#: hyphen or dash between letters ("Military-to-|military", "General–|Foreign").
+_BREAK = re.compile(r"[ \t\n\u200b]+|(?<=[^\W\d][-–])(?=[^\W\d])")
+#: How many of a column's longest words and cells report.typ measures to size it.
+_MEASURED = 8
+
+
+def _cell_text(text: str) -> str:
+    """A cell's text as printed: dates unbreakable, long identifiers and paths breakable after "_" and "/"."""
+    text = _DATE_IN_TEXT.sub(lambda m: m.group(0).replace(" ", "\u00a0"), str(text))
+    return text.replace("_", "_\u200b").replace("/", "/\u200b")
 
 
 def _cell(text: str) -> str:
-    text = _DATE_IN_TEXT.sub(lambda m: m.group(0).replace(" ", "\u00a0"), str(text))
-    # Long identifiers and paths may break after an underscore or a slash.
-    return escape(text).replace("\\_", "\\_\u200b").replace("\\/", "\\/\u200b")
+    return escape(_cell_text(text))
+
+
+def _longest(texts, count: int = _MEASURED) -> list[str]:
+    """The `count` longest distinct texts (the widest, near enough, in a proportional font)."""
+    return sorted(dict.fromkeys(t for t in texts if t), key=lambda t: (-len(t), t))[:count]
+
+
+def _column_sizes(header: str, cells: list[str], words: list[str] | None = None) -> str:
+    """What report.typ's `fit-columns` measures of one column: its header's words, longest cells, widest words."""
+    words = [w for cell in cells for w in _BREAK.split(cell)] if words is None else words
+    return (
+        f"(head-words: {_strings(_BREAK.split(header))}, words: {_strings(_longest(words))}, "
+        f"cells: {_strings(_longest(cells))})"
+    )
+
+
+def _strings(texts) -> str:
+    """A Typst array of strings."""
+    texts = [t for t in texts if t]
+    return "(" + "".join(string(t) + ", " for t in texts) + ")" if texts else "()"
 
 
 def _table(block: dict, markup: Markup, citations: Citations, where: str) -> str:
-    columns = [escape(c) for c in block["columns"]]
-    rows = [[_cell(c) for c in row] for row in block["rows"]]
+    columns = [_cell(c) for c in block["columns"]]
+    texts = [[_cell_text(c) for c in row] for row in block["rows"]]
+    rows = [[escape(c) for c in row] for row in texts]
+    heads = [_cell_text(c) for c in block["columns"]]
+    sizes = [_column_sizes(name, [row[i] for row in texts]) for i, name in enumerate(heads)]
     source_ids = block.get("source_ids")
     if source_ids is not None:
         if len(source_ids) != len(rows):
@@ -458,24 +504,22 @@ def _table(block: dict, markup: Markup, citations: Citations, where: str) -> str
                 f"{where}: table {block['caption']!r} has {len(source_ids)} source lists for {len(rows)} rows"
             )
         columns.append("sources")
+        printed = []
         for row, ids in zip(rows, source_ids, strict=True):
             row.append(citations.cite(ids or []) or "—")
-    shown = [[str(c) for c in block["columns"]]] + [[str(c) for c in row] for row in block["rows"]]
-    # A citation's printed length: "[10], [48]–[51]" for its code "#cites((10, 48, 49, 50, 51,))".
-    printed = [re.sub(r"#cites\(\((.*)\)\)", r"[\1]", row[-1]) for row in rows] if source_ids is not None else None
-    widths = _column_widths(shown, source_ids is not None, printed)
+            printed.append(printed_citation(citations.number(ids or [])) or "—")
+        # The sources column is at least wide enough for two numbers a line ("[41], [42]," or a range).
+        words = []
+        for text in printed:
+            parts = text.split(" ")
+            words += parts + [f"{a} {b}" for a, b in zip(parts, parts[1:], strict=False) if "–" not in a + b]
+        sizes.append(_column_sizes("sources", printed, words))
     cells = ", ".join(f"[{c}]" for c in columns)
     data = ", ".join("(" + ", ".join(f"[{c}]" for c in row) + ",)" for row in rows)
-    return f"#data-table(caption: [{escape(block['caption'])}], columns: ({cells},), rows: ({data},), widths: {widths})"
-
-
-def _column_widths(rows: list[list[str]], with_sources: bool, citations: list[str] | None = None) -> str:
-    """Typst column widths: short columns as wide as their content, longer ones sharing the rest by length."""
-    count = len(rows[0])
-    longest = [max(len(str(row[i])) for row in rows) for i in range(count)]
-    if with_sources and citations:
-        longest.append(max(len(c) for c in citations))
-    return "(" + ", ".join("auto" if length <= 14 else f"{min(length, 70)}fr" for length in longest) + ",)"
+    return (
+        f"#data-table(caption: [{escape(block['caption'])}], columns: ({cells},), rows: ({data},), "
+        f"sizes: ({', '.join(sizes)},))"
+    )
 
 
 def _document_source(meta: dict, body: str) -> str:
