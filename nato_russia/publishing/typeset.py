@@ -388,18 +388,18 @@ def build_document(chapters: list[Chapter], *, meta: dict) -> Document:
                     # "N more" links to it, as on screen.
                     rest = f" and #link(<{SOURCE_LIST}>)[{more} more in the list]" if more else ""
                     caption += " Sources: " + cite + rest + "."
-                mark = "none"
+                # A chart right after a heading is set with it, as one block, so the two never part.
+                heading = "none"
                 if body and _ends_with_heading(body[-1]):
-                    mark = f"<before-{name.rsplit('.', 1)[0]}>"
-                    before, _, heading = body[-1].rpartition("\n\n")
-                    body[-1] = (
-                        (before + "\n\n" if before else "")
-                        + f"#chart-guard({string(name)}, width: {width}, mark: {mark})\n\n"
-                        + heading
-                    )
+                    before, _, last = body[-1].rpartition("\n\n")
+                    heading = f"[\n{last.strip()}\n]"
+                    if before:
+                        body[-1] = before
+                    else:
+                        body.pop()
                 body.append(
                     f"#chart({string(name)}, alt: {string(value['alt'])}, width: {width}, "
-                    f"caption: [{caption}], heading-mark: {mark})"
+                    f"caption: [{caption}], heading: {heading})"
                 )
             elif kind == "sources":
                 for entry in value["entries"]:
@@ -603,27 +603,20 @@ def compile_pdf(document: Document, target: Path, attachments: list[Path], sourc
         if os.environ.get("NATO_RUSSIA_TYPST_KEEP"):  # for debugging the layout: keep the document
             shutil.copytree(root, os.environ["NATO_RUSSIA_TYPST_KEEP"], dirs_exist_ok=True)
         when = moment(source_date)
-        # First with headings released from the charts that float away from them (the page they stand on is
-        # filled by the text after the chart); where that layout does not settle, Typst says so and the
-        # document is set again with each heading kept with its chart.
-        for release in ("yes", "no"):
-            try:
-                pdf, warnings = typst.compile_with_warnings(
-                    str(root / "main.typ"),
-                    root=str(root),
-                    font_paths=font_dirs(),
-                    ignore_system_fonts=True,
-                    format="pdf",
-                    pdf_standards=[PDF_STANDARD],
-                    timestamp=int(when.timestamp()),
-                    sys_inputs={"release-headings": release},
-                )
-            except typst.TypstError as exc:
-                raise TypesetError(
-                    f"Typst could not typeset the report: {exc.message} {' '.join(exc.hints)}".strip()
-                ) from exc
-            if not any("converge" in w.message or "stabilize" in w.message for w in warnings):
-                break
+        try:
+            pdf, warnings = typst.compile_with_warnings(
+                str(root / "main.typ"),
+                root=str(root),
+                font_paths=font_dirs(),
+                ignore_system_fonts=True,
+                format="pdf",
+                pdf_standards=[PDF_STANDARD],
+                timestamp=int(when.timestamp()),
+            )
+        except typst.TypstError as exc:
+            raise TypesetError(
+                f"Typst could not typeset the report: {exc.message} {' '.join(exc.hints)}".strip()
+            ) from exc
         if warnings:  # a warning is a page the reader would see wrong (a missing glyph, a layout that moved)
             said = "; ".join(sorted({w.message for w in warnings}))
             raise TypesetError(f"Typst warned while typesetting the report: {said}")
