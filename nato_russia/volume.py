@@ -195,7 +195,7 @@ def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
             elif len(current) and (current["status"] == "closed").any():
                 reported = _reported_end(data, channel_id, current["start_event_id"].iloc[-1])
                 if reported:
-                    text = f"reported {reported['word']}" + text.removeprefix("closed")
+                    text = f"reported {reported['word']}" + _without_report_word(text.removeprefix("closed"))
         words.append(text)
     return table.assign(status=words)
 
@@ -737,7 +737,8 @@ def suspension_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
         reported = _reported_end(data, row.channel_id, _end_event(data, row.period_id))
         verb = f"reported {reported['word']}" if reported else row.outcome
         text = f"{verb} {analysis.format_date(row.end_date, row.end_precision)}"
-        return text + (f" ({row.end_note})" if isinstance(row.end_note, str) and row.outcome == "closed" else "")
+        note = _without_report_word(f" ({row.end_note})") if reported else f" ({row.end_note})"
+        return text + (note if isinstance(row.end_note, str) and row.outcome == "closed" else "")
 
     def lasted(row) -> str:
         prefix = "at least " if row.days_is_minimum else ""
@@ -2006,12 +2007,19 @@ def _kind_phrase(kind: str) -> str:
     )
 
 
+def _without_report_word(text: str) -> str:
+    """A note's ' (reported dissolved by X, …)' after a status that already says 'reported dissolved': ' (by X, …)'."""
+    return re.sub(r"^ \(reported (?:dissolved|closed) ", " (", text)
+
+
 def _note_attribution(note: str | None) -> str | None:
     """Whose account a status rests on, from its note ("according to Russia's foreign ministry")."""
     if not isinstance(note, str) or not note:
         return None
-    if note.startswith("according to"):
-        return note.split(";")[0].split(",")[0].strip()
+    # A note may name what was reported before whose report it is ("reported dissolved by X, according to Y").
+    found = re.search(r"\baccording to [^,;]+", note.split(";")[0])
+    if found:
+        return found.group(0).strip()
     if note.startswith("as "):
         clause = note.split(";")[0].strip()
         return clause.split(" dates ")[0] + " dates it" if " dates " in clause else clause
