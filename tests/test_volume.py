@@ -368,7 +368,8 @@ def test_the_real_record_s_suspensions():
     assert "nrc" not in set(unlifted["channel_id"]) and len(unlifted) == 5
     table = volume.suspension_table(data, dt.date.fromisoformat(REAL_AS_OF)).set_index("_row_id")
     assert table.loc["nrc_2022_suspended", "suspended"].startswith("dormant from 12 Jan 2022")
-    assert table.loc["nrc_2022_suspended", "ended"].startswith("reported dissolved 3 Dec 2025 (by NATO's Secretary General, according to")
+    ended = table.loc["nrc_2022_suspended", "ended"]
+    assert ended.startswith("reported dissolved 3 Dec 2025 (by NATO's Secretary General, according to")
     assert table.loc["practical_cooperation_1999_suspended", "suspended"] == "24 Mar 1999, by Russia"
     assert "US European Command's date for the US–Russia" in table.loc["military_line_2021_suspended", "suspended"]
 
@@ -530,7 +531,8 @@ def test_the_volume_s_channel_table_words_the_council_as_the_documents_allow():
     as_of = dt.date.fromisoformat(REAL_AS_OF)
     data = analysis.as_of_view(load_dataset(), as_of)
     table = volume.status_table(data, as_of).set_index("_row_id")
-    assert table.at["channel-nrc", "status"].startswith("reported dissolved (by NATO's Secretary General, according to Poland's foreign minister")
+    status = table.at["channel-nrc", "status"]
+    assert status.startswith("reported dissolved (by NATO's Secretary General, according to Poland's foreign minister")
     # In an edition before the report, the Council is dormant: it had stopped meeting, and nothing suspended it.
     earlier = analysis.as_of_view(load_dataset(), dt.date(2022, 6, 1))
     assert (
