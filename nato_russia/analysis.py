@@ -288,10 +288,12 @@ def founding_year(data: Dataset, channel_id: str) -> int | None:
 
 def effective_statuses(periods: pd.DataFrame, data: Dataset) -> pd.Series:
     """Each period's status as the reports word it: a "suspended" period that no suspension began (a channel the
-    record shows only falling silent, the Council after its last meeting) is dormant, not suspended."""
+    record shows only falling silent, the Council after its last meeting) is dormant, not suspended, unless one
+    side says it is suspended (its note says whose account: "according to Russia's foreign ministry")."""
     category = periods["start_event_id"].map(data.events.set_index("event_id")["category"].astype(str))
     status = periods["status"].astype(str)
-    return status.where(~((status == "suspended") & (category != "suspension")), "dormant")
+    said_suspended = periods["status_note"].fillna("").astype(str).str.startswith("according to")
+    return status.where(~((status == "suspended") & (category != "suspension") & ~said_suspended), "dormant")
 
 
 def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
@@ -486,7 +488,10 @@ def milestones(data: Dataset, start: dt.date, end: dt.date, turning_points: bool
         nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"]
         periods = data.channel_periods[data.channel_periods["channel_id"].isin(nato)]
         bounds = set(periods["start_event_id"]) | set(periods["end_event_id"].dropna())
-        marked = marked[marked["event_id"].isin(bounds) | (marked["category"] == "conflict")]
+        # A milestone on a NATO–Russia channel (the Council's restart, a cut to the mission) is a turning point
+        # though it bounds no period.
+        on_channel = marked["channel_id"].isin(nato)
+        marked = marked[marked["event_id"].isin(bounds) | on_channel | (marked["category"] == "conflict")]
     marked = marked.reset_index(drop=True)
     return marked.assign(number=range(1, len(marked) + 1))
 

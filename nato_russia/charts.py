@@ -748,7 +748,7 @@ def plot_nrc_meetings(data: Dataset, parameters: ReportParameters, first_year: i
 def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     """Horizontal bars: days since the last dated contact on each channel, to the as-of or review date.
 
-    A dot marks where one side last said the channel was kept or used, with no dated contact behind it:
+    A dot marks where one side last said the channel was in place or in use, with no dated contact behind it:
     the gap between bar and dot is what the record does not show.
     """
     as_of = parameters.as_of
@@ -773,7 +773,7 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
             reported = True
             back = (end - row.last_report).days
             axis.scatter([back], [lane], marker="o", s=26, color="white", edgecolor=INK, linewidth=1.1, zorder=4)
-            text += f"; reported in use {analysis.format_date(row.last_report, row.last_report_precision)}"
+            text += f"\n  reported in use {analysis.format_date(row.last_report, row.last_report_precision)}"
         label = axis.text(row.days_silent, lane, text, va="center", fontsize=8.5)
         # Labels sit in the room set aside by the x limits; left in the layout, they would squeeze the bars.
         label.set_in_layout(False)
@@ -789,7 +789,7 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
         freshest = status.sort_values("days_silent").iloc[0]
         prefix = "at least " if freshest["silence_is_minimum"] else ""
         title = (
-            f"The last dated contact on any channel, on {narrative.in_sentence(freshest['channel'])}, "
+            f"The last dated contact on any NATO–Russia channel, on {narrative.in_sentence(freshest['channel'])}, "
             f"came {prefix}{freshest['days_silent']:,} days before {count_end:%-d %b %Y}"
         )
     _title(axis, title)
@@ -809,7 +809,7 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     )
     if reported:
         caption += (
-            " A hollow dot marks the last time one side said the channel was kept or used, with no dated contact."
+            " A hollow dot marks the last time one side said the channel was in place or in use, with no dated contact."
         )
     caption += " Channels with no dated contact are left out; the table lists them."
     shown = status.iloc[::-1]
@@ -915,7 +915,7 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
         )
         + "."
     )
-    caption = "Key events, oldest first (the table lists them all)" if subset else "Events, oldest first"
+    caption = "Key events, oldest first" if subset else "Events, oldest first"
     caption += "; colours and shapes mark suspensions, closures, war and enlargement. "
     caption += "Grades below H are shown in brackets"
     caption += "; hollow dots are weakly attested." if hollow_drawn else "."
@@ -979,7 +979,7 @@ def plot_contacts_per_year(data: Dataset, parameters: ReportParameters, first_ye
     )
     caption = (
         f"Dated meetings, calls and letters handed over between NATO and Russia per year, {first_year}–"
-        f"{last_day.year}, by channel (graded H or M). Statements that a channel is kept or used are not counted."
+        f"{last_day.year}, by channel (graded H or M). Statements that a channel is in place or in use are not counted."
     )
     if last_day < parameters.shown_end:
         caption += f" {last_day.year} runs to {last_day:%-d %B}, the day the record was reviewed to."

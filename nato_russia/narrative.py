@@ -82,6 +82,10 @@ def describe_days(days: int) -> str:
     return f"{text} (over {count(int(amount))})"
 
 
+def _times(count: int) -> str:
+    return {0: "no times", 1: "once", 2: "twice"}.get(count, f"{number_word(count)} times")
+
+
 def _plural(count: int, word: str) -> str:
     return f"{number_word(count)} {word}" if count == 1 else f"{number_word(count)} {word}s"
 
@@ -101,6 +105,7 @@ def cite(data: Dataset, source_ids) -> str:
 _COMMON_FIRST_WORDS = {"Emergency", "Practical", "Military-to-military", "End", "Last", "High-level", "First", "Next"}
 # Names that carry their own determiner ("Russia's mission", "NATO's cut") take no "the".
 _OWN_DETERMINER = ("Russia's", "NATO's")
+_NO_ARTICLE = ("Practical cooperation",)  # a kind of work, not a body: "practical cooperation", not "the …"
 
 
 def _lower_first(text: str) -> str:
@@ -111,6 +116,8 @@ def _lower_first(text: str) -> str:
 
 def _the(text: str) -> str:
     """A name with its article inside a sentence: 'the Brussels–Moscow hotline', "Russia's mission to NATO"."""
+    if text in _NO_ARTICLE:
+        return text[:1].lower() + text[1:]
     return text if text.startswith(_OWN_DETERMINER) else "the " + _lower_first(text)
 
 
@@ -251,11 +258,12 @@ def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> s
     )
     if len(announced):
         when = _day(announced["announced_from"].min())
-        left = len(open_rows) - len(announced)
-        text += (
-            f"; {number_word(len(announced))} of them are due to close or be suspended on {when}, "
-            f"which would leave {number_word(left)}"
-        )
+        opening = _announced_openings(data, as_of)
+        left = len(open_rows) - len(announced) + len(opening)
+        text += f"; {number_word(len(announced))} of them are due to close or be suspended on {when}"
+        if len(opening):
+            text += f", when {analysis.join_and([_the(name) for name in opening['channel']])} is to take over"
+        text += f", which would leave {number_word(left)}"
     elif 0 < len(open_rows) <= 3:
         failed = _failed_attempts(data)
         plain, tried = [], []
@@ -279,15 +287,23 @@ def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> s
     return text + "." + cite(data, sources)
 
 
+def _announced_openings(data: Dataset, as_of: dt.date) -> pd.DataFrame:
+    """NATO–Russia channels not yet open on the as-of date that an announcement says will open later."""
+    status = analysis.channel_status(data, as_of)
+    return status[
+        status["is_nato_channel"] & (status["status"] == "not yet open") & (status["announced_status"] == "open")
+    ]
+
+
 def _last_contact(data: Dataset, as_of: dt.date) -> tuple[str, list[str]] | None:
-    """'No NATO channel had carried a dated contact since 26 January 2022' and its documents, if a month old."""
+    """'No NATO–Russia channel had carried a dated contact since 26 January 2022' and its documents, if a month old."""
     status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
     contacts = status[status["last_contact"].notna() & (status["status"] != "closed")].sort_values("last_contact")
     if not len(contacts) or contacts.iloc[-1]["days_silent"] < 30:
         return None
     latest = contacts.iloc[-1]
     when = analysis.format_long_date(latest["last_contact"], latest["last_contact_precision"])
-    return f"No NATO channel had carried a dated contact since {when}", list(latest["last_contact_source_ids"])
+    return f"No NATO–Russia channel had carried a dated contact since {when}", list(latest["last_contact_source_ids"])
 
 
 def _failed_attempts(data: Dataset) -> pd.DataFrame:
@@ -297,7 +313,7 @@ def _failed_attempts(data: Dataset) -> pd.DataFrame:
 
 
 def _last_reported_in_use(data: Dataset, as_of: dt.date) -> str | None:
-    """The latest statement that a channel is kept or used, when it is newer than the last dated contact."""
+    """The latest statement that a channel is in place or in use, when it is newer than the last dated contact."""
     status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
     contacts = status[status["last_contact"].notna() & (status["status"] != "closed")]
     reports = status[status["last_report"].notna()].sort_values("last_report")
@@ -309,7 +325,7 @@ def _last_reported_in_use(data: Dataset, as_of: dt.date) -> str | None:
     who = speaker(data, event["event_id"].iloc[0]) if len(event) else None
     when = analysis.format_long_date(latest["last_report"], latest["last_report_precision"])
     return (
-        f"Since then only statements say a channel is kept or used, the latest on {when} "
+        f"Since then only statements say a channel is in place or in use, the latest on {when} "
         f"{'from ' + who if who else 'from one side'}, with no date of a contact."
         + cite(data, latest["last_report_source_ids"])
     )
@@ -327,7 +343,7 @@ def latest_change(data: Dataset, as_of: dt.date) -> pd.Series | None:
 _CHANGE_VERBS = {"open": "opened", "suspended": "was suspended", "dormant": "fell silent", "closed": "closed"}
 
 
-def _change_phrase(data: Dataset, period: pd.Series) -> str:
+def _change_phrase(data: Dataset, period: pd.Series, short: bool = False) -> str:
     """'the NATO–Russia Council closed (according to …)': a change of status as running text, with its basis."""
     channel = data.channels.set_index("channel_id").loc[period["channel_id"]]
     start = data.events.set_index("event_id").loc[period["start_event_id"]]
@@ -341,9 +357,15 @@ def _change_phrase(data: Dataset, period: pd.Series) -> str:
         verb = "reopened"
     else:
         verb = _CHANGE_VERBS[str(period["status"])]
-    text = f"{_the(str(channel['channel_name']))} {verb}"
     note = period["status_note"]
+    if isinstance(note, str) and note.startswith("according to") and period["status"] in ("suspended", "closed"):
+        verb = f"was reported {period['status']}"  # one side's account, not a fact in the report's own voice
+    text = f"{_the(str(channel['channel_name']))} {verb}"
     if isinstance(note, str) and note and not note.startswith(("agreed on", "from ")):
+        if short and note.startswith("according to"):
+            # "according to Poland's foreign minister, who said …; no NATO text" → whose account, and the caveat
+            head, _, tail = note.partition(";")
+            note = head.split(",")[0] + (f";{tail}" if tail else "")
         text += f" ({note})"
     return text
 
@@ -369,11 +391,11 @@ def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
         sources = list(events.loc[last["start_event_id"], "source_ids"])
         contact = _last_contact(data, as_of)
         if contact:
-            lead = f"{contact[0]}, and the last change on NATO's channels came on {when}"
+            lead = f"{contact[0]}, and the last change on the NATO–Russia channels came on {when}"
             sources = contact[1] + sources
         else:
-            lead = f"The last change on NATO's own channels came on {when}"
-        text = f"{lead}, when {_change_phrase(data, last)}." + cite(data, sources)
+            lead = f"The last change on the NATO–Russia channels came on {when}"
+        text = f"{lead}, when {_change_phrase(data, last, short=True)}." + cite(data, sources)
     return text.strip()
 
 
@@ -388,7 +410,7 @@ def _us_contact(data: Dataset, as_of: dt.date) -> str | None:
     meeting = theirs.iloc[-1]
     what = str(meeting["summary"]).split(", after which")[0].split(";")[0].rstrip(".")
     month = analysis.format_long_date(meeting["event_date"], meeting["date_precision"])
-    return f"Since then the only dated contact on record came on a US channel: in {month} {_lower_first(what)}." + cite(
+    return f"Since then a dated contact on record came on a US channel: in {month} {_lower_first(what)}." + cite(
         data, meeting["source_ids"]
     )
 
@@ -407,10 +429,13 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
         staying = open_rows[open_rows["announced_status"].isna()]
         if len(staying) < len(open_rows):
             when = _day(open_rows["announced_from"].dropna().min())
-            return (
-                f"The closures announced for {when} would leave no Russian mission at NATO and no NATO office in "
-                "Moscow to carry messages in a crisis, only the emergency channel through Russia's ambassador."
+            text = (
+                f"The closures announced for {when} would leave no Russian mission at NATO and no NATO office in Moscow"
             )
+            opening = _announced_openings(data, as_of)
+            if len(opening):
+                text += f"; messages in a crisis would then go through {_the(opening['channel'].iloc[0])}"
+            return text + "."
         return None
     latest = incidents.sort_values("event_date").iloc[-1]
     contacts = analysis.verified_contacts(data)
@@ -418,12 +443,36 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
     since = contacts[contacts["channel_id"].isin(nato) & (contacts["event_date"] >= incidents["event_date"].min())]
     first = incidents["event_date"].min()
     text = (
-        f"It matters when incidents hit allied territory, whoever caused them: {number_word(len(incidents))} are on "
-        f"record since {first:%B %Y}, the latest on {_day(latest['event_date'])}"
+        f"It matters because incidents keep testing the allies: {number_word(len(incidents))} on or near allied "
+        f"territory, airspace or undersea infrastructure are on record since {first:%B %Y}, the latest on "
+        f"{_day(latest['event_date'])}"
     )
+    sources = list(latest["source_ids"])
     if since.empty:
-        text += ", and the record holds no dated NATO–Russia contact about any of them"
-    return text + "." + cite(data, latest["source_ids"])
+        said = _incident_letters(data, first, count_end)
+        if said is None:
+            text += ", and no dated NATO–Russia contact about any of them is on record"
+        if said is not None:
+            who = speaker(data, said["event_id"]) or "one side"
+            who = f"{who}," if "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
+            return (
+                text + "." + cite(data, sources) + f" No dated NATO–Russia contact about any of them is on record, "
+                f"though {who} has said letters on incidents are exchanged, without dating one."
+                + cite(data, said["source_ids"])
+            )
+    return text + "." + cite(data, sources)
+
+
+def _incident_letters(data: Dataset, first: pd.Timestamp, count_end: pd.Timestamp) -> pd.Series | None:
+    """The latest statement, since the first incident, that a NATO–Russia channel carries letters on incidents."""
+    nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"]
+    reports = analysis.use_reports(data)
+    reports = reports[
+        reports["channel_id"].isin(nato)
+        & reports["event_date"].between(first, count_end)
+        & reports["summary"].str.contains("incident", case=False, na=False)
+    ]
+    return None if reports.empty else reports.sort_values("event_date").iloc[-1]
 
 
 def _to_watch(data: Dataset, as_of: dt.date) -> str | None:
@@ -435,8 +484,14 @@ def _to_watch(data: Dataset, as_of: dt.date) -> str | None:
     announced = status[status["announced_status"].notna()]
     items, sources = [], []
     for when, changes in announced.groupby("announced_from", sort=True):
-        names = analysis.join_and([_the(name) for name in changes["channel"]])
-        items.append(f"the closure or suspension of {names} on {_day(when)}")
+        closing = changes[changes["announced_status"] != "open"]
+        opening = changes[changes["announced_status"] == "open"]
+        parts = []
+        if len(closing):
+            parts.append(f"the closure or suspension of {analysis.join_and([_the(n) for n in closing['channel']])}")
+        if len(opening):
+            parts.append(f"the start of {analysis.join_and([_the(n) for n in opening['channel']])}")
+        items.append(f"{' and '.join(parts)} on {_day(when)}")
         sources += [i for ids in changes["announced_source_ids"] for i in ids]
     for row in upcoming[upcoming["category"].isin(analysis.PLANNED_CATEGORIES)].itertuples():
         when = analysis.format_long_date(row.event_date, row.date_precision)
@@ -480,7 +535,8 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
     value = f"{len(open_rows)} of {len(status)}"
     if len(announced):
         when = analysis.format_date(announced["announced_from"].min(), "day")
-        value += f"; {len(open_rows) - len(announced)} after the closures announced for {when}"
+        left = len(open_rows) - len(announced) + len(_announced_openings(data, as_of))
+        value += f"; {left} after the changes announced for {when}"
     rows = [
         {
             "figure": "NATO–Russia channels open",
@@ -494,7 +550,7 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
         latest = contacts.iloc[-1]
         rows.append(
             {
-                "figure": "Days without a dated contact on any channel",
+                "figure": "Days without a dated contact on any NATO–Russia channel",
                 "value": f"{'at least ' if latest['silence_is_minimum'] else ''}{int(latest['days_silent']):,}",
                 "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
                 "_source_ids": latest["last_contact_source_ids"],
@@ -508,8 +564,8 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
         when = analysis.format_date(suspension.event_date, suspension.date_precision)
         rows.append(
             {
-                "figure": "Russian diplomats accredited to NATO",
-                "value": f"none since {when}, when Russia suspended its mission",
+                "figure": "Russia's mission to NATO",
+                "value": f"suspended since {when}; no staff of it reported at NATO since",
                 "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
                 "_source_ids": suspension.source_ids,
             }
@@ -679,7 +735,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
         since = analysis.format_long_date(row.since, row.since_precision)
         sources: list[str] = []
         if pd.isna(row.last_contact):
-            text = f"{name}, on record since {since}, has carried no dated contact"
+            text = f"{name}, on record since {since}, has no dated meeting or call on record"
             sources += list(row.status_source_ids)
         else:
             prefix = "at least " if row.silence_is_minimum else ""
@@ -699,7 +755,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             who = speaker(data, event["event_id"].iloc[0]) if len(event) else None
             when = _on(row.last_report, row.last_report_precision)
             who = f"{who}," if who and "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
-            text += f"; {who or 'one side'} last said it was kept or used {when}"
+            text += f"; {who or 'one side'} last said it was in place or in use {when}"
             sources += list(row.last_report_source_ids)
         sentences.append(text + "." + cite(data, sources))
     unnamed = analysis.done_events(data)
@@ -718,7 +774,14 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     others = analysis.other_channels(everything, data)
     others = others[others["status"] == "open"]
     if len(others):
-        names = analysis.join_and([_the(row.channel) for row in others.itertuples()])
+        described = []
+        for row in others.itertuples():
+            text = f"{_the(row.channel)} (open since {analysis.format_long_date(row.since, row.since_precision)}"
+            latest = max([d for d in (row.last_contact, row.last_report) if not pd.isna(d)], default=None)
+            if latest is not None and latest > row.since:
+                text += f"; last reported in use in {latest:%B %Y}"
+            described.append(text + ")")
+        names = analysis.join_and(described)
         verb = "is" if len(others) == 1 else "are"
         sentences.append(
             f"Beside NATO's, {number_word(len(others))} US channel{'s' if len(others) > 1 else ''} to Russia's "
@@ -726,7 +789,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
         )
     us = _us_contact(data, as_of)
     if us:
-        sentences.append(us.replace("Since then the only", "The only later", 1))
+        sentences.append(us.replace("Since then a dated contact on record", "A later dated contact on record", 1))
     announced = status[status["announced_status"].notna()]
     if len(announced):
         changes = [
@@ -763,24 +826,36 @@ def nrc_findings(data: Dataset, first_year: int, last_year: int) -> str:
 def history_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
     """Suspensions and resumptions in the window, counted as episodes: one decision, however many rows record it."""
     end = analysis.counted_to(data, end)
-    suspensions = analysis.episodes(data, "suspension", start, end)
-    resumptions = analysis.episodes(data, "resumption", start, end)
+    # Only NATO–Russia decisions count here: a US channel's suspension or restart is told where its lane is.
+    nato = set(data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"])
 
-    def years(frame: pd.DataFrame) -> str:
-        return analysis.join_and([f"{date:%Y}" for date in frame["event_date"]]) if len(frame) else ""
+    def ours(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["channel_id"].isna() | frame["channel_id"].isin(nato)]
+
+    suspensions = ours(analysis.episodes(data, "suspension", start, end))
+    resumptions = ours(analysis.episodes(data, "resumption", start, end))
+
+    def when(frame: pd.DataFrame) -> str:
+        return analysis.join_and(
+            [analysis.format_long_date(row.event_date, row.date_precision) for row in frame.itertuples()]
+        )
 
     text = (
-        f"Between {start:%Y} and {end:%Y} the record holds {_plural(len(suspensions), 'suspension')}"
-        + (f" ({years(suspensions)})" if len(suspensions) else "")
-        + f" and {_plural(len(resumptions), 'resumption')}"
-        + (f" ({years(resumptions)})" if len(resumptions) else "")
-        + " of cooperation or contact, each decision counted once however many channels it touched."
+        f"Between {start:%Y} and {end:%Y} NATO–Russia cooperation or contact was suspended "
+        f"{_times(len(suspensions))}"
+        + (f" ({when(suspensions)})" if len(suspensions) else "")
+        + f" and resumed {_times(len(resumptions))}"
+        + (f" ({when(resumptions)})" if len(resumptions) else "")
+        + ", each decision counted once however many channels it touched."
     )
-    dated = suspensions[(suspensions["date_precision"] == "day") & (suspensions["confidence"] == "H")]
-    if len(dated):
-        latest = last_row(dated)
-        text += f" The latest suspension dated to the day: {_lower_first(latest.title)} ({_when(latest)})." + cite(
-            data, latest.source_ids
+    if len(suspensions):
+        latest = last_row(suspensions)
+        text += f" The latest: {_lower_first(latest.title)} ({_when(latest)})." + cite(data, latest.source_ids)
+    suspension = analysis.mission_suspension(data)
+    if suspension is not None and suspension.is_pending:
+        text += (
+            f" Russia announced on {_day(suspension.known_date)} a further suspension, of its mission, from "
+            f"{_when(suspension)}." + cite(data, suspension.source_ids)
         )
     return text
 
@@ -917,6 +992,17 @@ def since_lede(data: Dataset, parameters) -> str:
     if suspension is not None and not suspension.is_pending:
         text = f"The rupture came when Russia suspended its mission to NATO on {_when(suspension)}"
         sources = list(suspension.source_ids)
+        expelled = analysis.expulsions(data)
+        expelled = expelled[expelled["effective_date"] <= suspension.event_date]
+        if len(expelled):
+            # What Russia answered: NATO's last expulsion before the suspension.
+            latest = expelled.sort_values("effective_date").iloc[-1]
+            decision = data.events.set_index("event_id").loc[latest["event_id"]]
+            text += (
+                f", answering NATO's expulsion of {number_word(int(latest['staff_expelled']))} of its staff on "
+                f"{_day(decision['event_date'])}"
+            )
+            sources += list(decision["source_ids"])
         if len(war):
             text += f"; {_lower_first(str(war.iloc[0]['summary']).rstrip('.'))} on {_day(war.iloc[0]['event_date'])}"
             sources += list(war.iloc[0]["source_ids"])
@@ -935,12 +1021,19 @@ def since_lede(data: Dataset, parameters) -> str:
         names = analysis.join_and([_the(name) for name in newer["channel"]])
         text += f"; the {number_word(len(newer))} left, {names}, came later"
     sentences.append(text + ".")
+    changed = _what_changed(data, as_of)
+    if changed:
+        sentences.append(changed)
+    us = _us_contact(data, as_of)
+    if us:
+        sentences.append(us)
     if suspension is not None and not suspension.is_pending:
         incidents = analysis.incidents_and_contacts(data, suspension.event_date.date(), as_of)
         if len(incidents):
             with_contact = int(incidents["contact"].map(lambda value: isinstance(value, str)).sum())
             sentences.append(
-                f"Since the rupture {number_word(len(incidents))} incidents on or near allied territory are on record, "
+                "It matters because incidents keep testing the allies: since the rupture "
+                f"{number_word(len(incidents))} on or near allied territory are on record, "
                 f"{'none' if not with_contact else number_word(with_contact)} followed within a month by a dated "
                 "NATO–Russia contact."
             )
@@ -1041,7 +1134,7 @@ def _fact_label(data: Dataset, fact_id: str, fallback: str) -> str:
 _FIELD_WORDS = {"start": "start of the period", "end": "end of the period", "grade": "grade", "date": "date"}
 _KIND_WORDS = {
     "contact": "a dated contact",
-    "channel_report": "a report that a channel is kept or used",
+    "channel_report": "a report that a channel is in place or in use",
     "cooperation": "an act of cooperation",
     "statement": "a statement",
 }

@@ -551,6 +551,7 @@ def suspension_record(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     count_end = pd.Timestamp(analysis.counted_to(data, as_of))
     periods = _nato_periods(data, count_end)
     periods = periods[periods["status"] == "suspended"].sort_values(["start_date", "channel_id"])
+    dormant_ids = set(periods.loc[_is_dormant(periods, data), "period_id"])
     events = data.events.set_index("event_id")
     done = analysis.done_events(data)
     triggers = _triggers(data)
@@ -624,7 +625,7 @@ def suspension_record(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "start_precision": str(period.start_precision),
                 "decision": start_event["title"],
                 "decision_category": str(start_event["category"]),
-                "dormant": not is_decision,
+                "dormant": period.period_id in dormant_ids,
                 "side": side_of(data, decided_event["event_id"] if decided_event is not None else period.start_event_id)
                 if is_decision
                 else None,
@@ -806,7 +807,7 @@ AFTER_BREAK_KINDS = (
     "war, recognitions and annexations",
     "incidents on or near allied territory",
     "unanswered attempts to reach Russia",
-    "statements that a channel is kept or used",
+    "statements that a channel is in place or in use",
     "arms-control steps (treaties suspended, left or expired)",
     "enlargement of NATO",
     "other statements, meetings and announcements",
@@ -922,7 +923,7 @@ def after_break_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFra
 def remaining_channels(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     """Each channel open on the day counts stop, NATO's and the US lines beside them, with what it has carried.
 
-    Dated contacts on it (meetings, calls, letters graded H or M); the statements that it is kept or used made
+    Dated contacts on it (meetings, calls, letters graded H or M); the statements that it is in place or in use made
     since the last dated NATO–Russia contact on any channel (`reports_from`, one window for every row, so the
     counts agree with the overview's), who made them, and the latest statement before that window; and attempts
     to reach Russia on it that went unanswered.
@@ -1470,7 +1471,7 @@ def channels_finding(data: Dataset, as_of: dt.date) -> str:
         if len(reports):
             speakers = [speaker_on(data, event_id) or "one side" for event_id in reports["event_id"]]
             sentences.append(
-                f"Since then {_said_by(speakers, 'a channel is kept or used')}, none of them dating a contact."
+                f"Since then {_said_by(speakers, 'a channel is in place or in use')}, none of them dating a contact."
                 + narrative.cite(data, _ids(reports.tail(2)))
             )
     announced = open_rows[open_rows["announced_status"].notna()]
@@ -1510,7 +1511,7 @@ def channels_finding(data: Dataset, as_of: dt.date) -> str:
 
 
 def _statement_breakdown(data: Dataset, start: dt.date, end: dt.date) -> str | None:
-    """The statements after the break that a channel is kept or used, split the way the other chapters count them:
+    """The statements after the break that a channel is in place or in use, split the way the other chapters count them:
     those before the last dated NATO–Russia contact, then those since it, by channel (or none named)."""
     events = _events_by_kind(data, start, end)
     statements = events[events["kind"] == STATEMENTS]
@@ -1529,7 +1530,7 @@ def _statement_breakdown(data: Dataset, start: dt.date, end: dt.date) -> str | N
     unnamed = int(after["channel_id"].isna().sum())
     if unnamed:
         parts.append(f"{_words(unnamed)} {'names' if unnamed == 1 else 'name'} no channel")
-    text = f"Of the {_plural(len(statements), 'statement')} that a channel is kept or used, "
+    text = f"Of the {_plural(len(statements), 'statement')} that a channel is in place or in use, "
     if len(before):
         text += f"{_words(len(before))} {'predates' if len(before) == 1 else 'predate'} {_day(cut)}; since then, "
     else:
@@ -1632,11 +1633,13 @@ def overview_headline(data: Dataset, parameters: ReportParameters) -> str:
             contacts["channel_id"].isin(status.loc[status["status"] == "open", "channel_id"])
             & (contacts["event_date"] <= pd.Timestamp(end))
         ]
-        if len(contacts) == 1 and summary["now"] > 1:
-            both = "either" if summary["now"] == 2 else "any of them"
-            text += f"; the only dated contact {both} has carried came on {_day(latest['last_contact'])}"
+        if len(contacts) == 1:
+            which = {1: "it", 2: "either of them"}.get(summary["now"], "any of them")
+            text += f"; the only dated contact {which} has carried came on {_day(latest['last_contact'])}"
+        elif summary["now"] == 1:
+            text += f"; it has carried no dated contact since {_day(latest['last_contact'])}"
         else:
-            word = "neither has" if summary["now"] == 2 else "none has" if summary["now"] > 2 else "it has"
+            word = "neither has" if summary["now"] == 2 else "none has"
             text += f"; {word} carried a dated contact since {_day(latest['last_contact'])}"
     return text + "."
 
@@ -1821,7 +1824,7 @@ def _what_is_left_overview(data: Dataset, parameters: ReportParameters) -> str |
             speakers = [speaker_on(data, event_id) or "one side" for event_id in group["event_id"]]
             name = _the(_short_name(open_rows.set_index("channel_id").at[channel_id, "channel"]))
             sentences.append(
-                f"Since {_day(latest['last_contact'])} {_said_by(speakers, name + ' is kept or used')}, "
+                f"Since {_day(latest['last_contact'])} {_said_by(speakers, name + ' is in place or in use')}, "
                 "without dating a contact." + narrative.cite(data, _ids(group.tail(2)))
             )
         unnamed = _unnamed_sentence(data, latest["last_contact"], count_end)
@@ -2115,11 +2118,11 @@ def _carried(row) -> str:
     if row.reports_since:
         speakers = list(row.report_speakers)
         if len(_speaker_counts(speakers)) == 1:
-            text += f"; since then {_said_by(speakers, 'it is kept or used')}"
+            text += f"; since then {_said_by(speakers, 'it is in place or in use')}"
         else:
             text += (
-                f"; since then {_plural(row.reports_since, 'statement')} have said it is kept or used, the latest "
-                f"by {speakers[-1].partition(', ')[0]} on {_day(row.last_report)}"
+                f"; since then {_plural(row.reports_since, 'statement')} have said it is in place or in use, the "
+                f"latest by {speakers[-1].partition(', ')[0]} on {_day(row.last_report)}"
             )
     return text + "."
 
@@ -2186,7 +2189,8 @@ def assessment_channels(data: Dataset, parameters: ReportParameters) -> str:
             row = with_contact.sort_values("last_contact").iloc[-1]
             when = _long(row["last_contact"], row["last_contact_precision"])
             sentences.append(
-                f"The only dated contact on any line since {_day(latest['last_contact'])} came on a US one, "
+                f"The only dated contact the record holds on any line since {_day(latest['last_contact'])} came on a "
+                "US one, "
                 f"{_the(row['channel'])}, in {when} ({row['last_contact_title']})."
                 + narrative.cite(data, row["contact_source_ids"])
             )

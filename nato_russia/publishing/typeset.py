@@ -425,7 +425,7 @@ def build_document(chapters: list[Chapter], *, meta: dict) -> Document:
         "#sources(("
         + "".join(
             f"source-entry({citations.numbers[i]}, [{_entry_markup(entries[i])}], "
-            f"{string(printed_address(entries[i]))}), "
+            f"{string(printed_address(entries[i]))}, url: {string(entries[i].get('url') or '')}), "
             for i in ordered
         )
         + "))"
