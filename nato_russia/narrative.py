@@ -236,7 +236,7 @@ def _the_break(data: Dataset) -> str | None:
         when = analysis.format_long_date(decision["event_date"], decision["date_precision"])
         if decision["event_date"].year == suspension.event_date.year:
             when = when.rsplit(" ", 1)[0]  # the year is the suspension's
-        text += f", after NATO expelled {number_word(int(latest['staff_expelled']))} of its staff on {when}"
+        text += f", after NATO expelled {number_word(int(latest['staff_expelled']))} of the mission's staff on {when}"
         if isinstance(decision["reason"], str) and decision["reason"]:
             text += f" ({decision['reason']})"
         sources += list(decision["source_ids"])
@@ -516,7 +516,9 @@ def lede(data: Dataset, parameters) -> str:
         _why_it_matters(data, as_of),
         _to_watch(data, as_of),
     ]
-    return " ".join(sentence for sentence in sentences if sentence)
+    # Two paragraphs: where things stand, then why it matters and what comes next.
+    now, ahead = sentences[:3], sentences[3:]
+    return "\n\n".join(" ".join(s for s in part if s) for part in (now, ahead) if any(part))
 
 
 def headline(data: Dataset, parameters) -> str:
@@ -999,14 +1001,15 @@ def since_lede(data: Dataset, parameters) -> str:
             latest = expelled.sort_values("effective_date").iloc[-1]
             decision = data.events.set_index("event_id").loc[latest["event_id"]]
             text += (
-                f", answering NATO's expulsion of {number_word(int(latest['staff_expelled']))} of its staff on "
-                f"{_day(decision['event_date'])}"
+                f", answering NATO's expulsion of {number_word(int(latest['staff_expelled']))} of the mission's "
+                f"staff on {_day(decision['event_date'])}"
             )
             sources += list(decision["source_ids"])
         if len(war):
             text += f"; {_lower_first(str(war.iloc[0]['summary']).rstrip('.'))} on {_day(war.iloc[0]['event_date'])}"
             sources += list(war.iloc[0]["source_ids"])
         sentences.append(text + "." + cite(data, sources))
+    history, sentences = sentences, []  # the years told so far; what stands now gets its own paragraph
     then = analysis.channels_open_on(data, start)
     status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
     open_now = status[status["status"] == "open"]
@@ -1040,7 +1043,7 @@ def since_lede(data: Dataset, parameters) -> str:
     watch = _to_watch(data, as_of)
     if watch:
         sentences.append(watch)
-    return " ".join(sentences)
+    return "\n\n".join(" ".join(part) for part in (history, sentences) if part)
 
 
 def since_incident_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
