@@ -607,6 +607,26 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
                 color=INK,
                 bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor=STATUS_COLOURS[row.announced_status]),
             )
+    # A change too recent to show as a bar of its own (a few days before the drawing ends) is named at the lane's end.
+    recent = recorded[
+        recorded["announced_status"].isna()
+        & recorded["since"].notna()
+        & (recorded["since"] > pd.Timestamp(reviewed) - pd.Timedelta(days=60))
+        & (recorded["status"] != "open")
+    ]
+    for row in recent.itertuples():
+        if row.channel_id in lanes:
+            axis.annotate(
+                f"{row.status} from {analysis.format_date(row.since, row.since_precision)}",
+                (pd.Timestamp(end), lanes[row.channel_id]),
+                xytext=(-3, 0),
+                textcoords="offset points",
+                ha="right",
+                va="center",
+                fontsize=7,
+                color=INK,
+                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor=STATUS_COLOURS.get(row.status, INK)),
+            )
     verb = "is" if open_now == 1 else "are"
     _title(axis, f"Of {len(recorded)} channels between NATO and Russia, {open_now} {verb} open on {reviewed:%-d %b %Y}")
     bounds = set(periods["start_event_id"]) | set(periods["end_event_id"].dropna())
