@@ -816,7 +816,7 @@ def incidents_and_contacts(data: Dataset, start: dt.date, end: dt.date) -> pd.Da
                 "precision": row.date_precision,
                 "incident": row.title,
                 "confidence": row.confidence,
-                "contact": None if after.empty else after.iloc[0]["title"],
+                "contact": None if after.empty else _graded(after.iloc[0]["title"], after.iloc[0]["confidence"]),
                 "contact_date": pd.NaT if after.empty else after.iloc[0]["event_date"],
                 "contact_precision": None if after.empty else after.iloc[0]["date_precision"],
                 "attempt": None if tried.empty else tried.iloc[0]["title"],

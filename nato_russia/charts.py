@@ -951,7 +951,7 @@ CONTACT_COLOURS = {
     "Secretary General–Foreign Minister line": BLUE,
     "Military-to-military line": ORANGE,
     "Brussels–Moscow hotline": VERMILION,
-    "Emergency channel via Russia's ambassador": GREEN,
+    "Emergency channel via Russia's ambassador in Belgium": GREEN,
 }
 
 
@@ -982,11 +982,12 @@ def plot_contacts_per_year(data: Dataset, parameters: ReportParameters, first_ye
     axis.spines["left"].set_visible(False)
     axis.set_ylim(0, max(int(bottom.max()), 1) * 1.35)
     axis.legend(loc="upper right", fontsize=8, frameon=False)
-    busiest = int(bottom.idxmax()) if bottom.max() else first_year
+    peak = int(bottom.max())
+    busiest = [str(int(year)) for year, total in bottom.items() if peak and total == peak] or [str(first_year)]
     last_with = [int(year) for year, total in bottom.items() if total > 0]
-    title = f"Dated NATO–Russia contacts peaked at {int(bottom.max())} in {busiest}"
+    title = f"Dated NATO–Russia contacts peaked at {peak} a year in {analysis.join_and(busiest)}"
     if last_with and last_with[-1] < last_day.year:
-        title += f"; none since {last_with[-1]}"
+        title += f"; none after {last_with[-1]}"
     _title(axis, title)
     contacts = analysis.dated_contacts(data)
     shown = contacts[contacts["event_date"].dt.year.between(first_year, last_day.year)]

@@ -193,8 +193,10 @@ def review_note(data: Dataset, as_of: dt.date) -> str:
                 for row in held.itertuples()
             ]
         )
-        text += f" Planned after that day and not covered here: {names}." + cite(
-            data, [i for ids in held["source_ids"] for i in ids]
+        what = "what it decided was" if len(held) == 1 else "what they decided was"
+        text += (
+            f" Due after that day and before this edition, and not covered here: {names}; {what} not reviewed."
+            + cite(data, [i for ids in held["source_ids"] for i in ids])
         )
     return text
 
@@ -253,17 +255,20 @@ def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> s
     past = count_end < as_of
     verb = ("was" if past else "is") if len(open_rows) == 1 else ("were" if past else "are")
     text = (
-        f"{number_word(len(open_rows)).capitalize()} of the {number_word(len(status))} channels between NATO and "
-        f"Russia {verb} open on {_day(count_end)}"
+        f"{number_word(len(open_rows)).capitalize()} of the {number_word(len(status))} channels NATO and Russia "
+        f"have had since {_first_year(data)} {verb} open on {_day(count_end)}"
     )
     if len(announced):
         when = _day(announced["announced_from"].min())
         opening = _announced_openings(data, as_of)
         left = len(open_rows) - len(announced) + len(opening)
-        text += f"; {number_word(len(announced))} of them are due to close or be suspended on {when}"
+        text += (
+            f"; {number_word(len(announced))} of them are due to close or be suspended on {when}, "
+            f"leaving {number_word(left)}"
+        )
         if len(opening):
-            text += f", when {analysis.join_and([_the(name) for name in opening['channel']])} is to take over"
-        text += f", which would leave {number_word(left)}"
+            names = analysis.join_and([_the(str(name).split(" via ")[0]) for name in opening["channel"]])
+            text += f", counting {names} Russia named to replace them"
     elif 0 < len(open_rows) <= 3:
         failed = _failed_attempts(data)
         plain, tried = [], []
@@ -285,6 +290,12 @@ def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> s
         text += f"; no NATO channel had carried a dated contact since {when}"
         sources += list(latest["last_contact_source_ids"])
     return text + "." + cite(data, sources)
+
+
+def _first_year(data: Dataset) -> int:
+    """The year the record's first NATO–Russia channel opened (1991)."""
+    nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"]
+    return int(data.channel_periods.loc[data.channel_periods["channel_id"].isin(nato), "start_date"].min().year)
 
 
 def _announced_openings(data: Dataset, as_of: dt.date) -> pd.DataFrame:
@@ -356,12 +367,14 @@ def _change_phrase(data: Dataset, period: pd.Series, short: bool = False) -> str
     elif period["status"] == "open" and len(earlier):
         verb = "reopened"
     else:
-        verb = _CHANGE_VERBS[str(period["status"])]
+        verb = _CHANGE_VERBS[str(analysis.effective_statuses(period.to_frame().T, data).iloc[0])]
     note = period["status_note"]
     if isinstance(note, str) and note.startswith("according to") and period["status"] in ("suspended", "closed"):
         verb = f"was reported {period['status']}"  # one side's account, not a fact in the report's own voice
     text = f"{_the(str(channel['channel_name']))} {verb}"
     if isinstance(note, str) and note and not note.startswith(("agreed on", "from ")):
+        if short and note.startswith(("no contact since", "no meeting since")) and ";" in note:
+            note = note.split(";", 1)[1].strip()  # the date is the sentence's own
         if short and note.startswith("according to"):
             # "according to Poland's foreign minister, who said …; no NATO text" → whose account, and the caveat
             head, _, tail = note.partition(";")
@@ -395,6 +408,9 @@ def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
             sources = contact[1] + sources
         else:
             lead = f"The last change on the NATO–Russia channels came on {when}"
+            pending = analysis.channel_status(data, as_of)["announced_status"].notna().any()
+            if pending:
+                lead = f"Before these announcements, the last change on the NATO–Russia channels came on {when}"
         text = f"{lead}, when {_change_phrase(data, last, short=True)}." + cite(data, sources)
     return text.strip()
 
@@ -410,7 +426,12 @@ def _us_contact(data: Dataset, as_of: dt.date) -> str | None:
     meeting = theirs.iloc[-1]
     what = str(meeting["summary"]).split(", after which")[0].split(";")[0].rstrip(".")
     month = analysis.format_long_date(meeting["event_date"], meeting["date_precision"])
-    return f"Since then a dated contact on record came on a US channel: in {month} {_lower_first(what)}." + cite(
+    kind = (
+        "a dated contact on record"
+        if meeting["date_precision"] == "day"
+        else "a contact on record, dated only to the month,"
+    )
+    return f"Since then {kind} came on a US channel: in {month} {_lower_first(what)}." + cite(
         data, meeting["source_ids"]
     )
 
@@ -541,7 +562,7 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
         value += f"; {left} after the changes announced for {when}"
     rows = [
         {
-            "figure": "NATO–Russia channels open",
+            "figure": f"NATO–Russia channels open, of all since {_first_year(data)}",
             "value": value,
             "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
             "_source_ids": tuple(i for ids in open_rows["status_source_ids"] for i in ids),
@@ -785,13 +806,16 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             described.append(text + ")")
         names = analysis.join_and(described)
         verb = "is" if len(others) == 1 else "are"
+        later = [i for ids in others["last_report_source_ids"] for i in ids][:1]
+        later += [i for ids in others["last_contact_source_ids"] for i in ids][:1]
         sentences.append(
             f"Beside NATO's, {number_word(len(others))} US channel{'s' if len(others) > 1 else ''} to Russia's "
-            f"military {verb} open: {names}." + cite(data, [i for ids in others["status_source_ids"] for i in ids])
+            f"military {verb} open: {names}."
+            + cite(data, [i for ids in others["status_source_ids"] for i in ids][:2] + later)
         )
     us = _us_contact(data, as_of)
     if us:
-        sentences.append(us.replace("Since then a dated contact on record", "A later dated contact on record", 1))
+        sentences.append(us.replace("Since then a", "A later", 1))
     announced = status[status["announced_status"].notna()]
     if len(announced):
         changes = [
@@ -852,7 +876,11 @@ def history_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
     )
     if len(suspensions):
         latest = last_row(suspensions)
-        text += f" The latest: {_lower_first(latest.title)} ({_when(latest)})." + cite(data, latest.source_ids)
+        channels = data.channels.set_index("channel_id")["channel_name"]
+        what = _the(channels[latest.channel_id]) if isinstance(latest.channel_id, str) else "cooperation"
+        text += f" The latest, {_on(latest.event_date, latest.date_precision)}, concerned {what}." + cite(
+            data, latest.source_ids
+        )
     suspension = analysis.mission_suspension(data)
     if suspension is not None and suspension.is_pending:
         text += (
@@ -973,7 +1001,8 @@ def since_lede(data: Dataset, parameters) -> str:
             (meetings["event_date"] >= gap["first_after"]) & (meetings["event_date"] <= last_gap["last_before"])
         ]
         text = (
-            f"The Council then went {describe_days(int(gap['days']))} without meeting and met "
+            f"The Council met on {_day(gap['last_before'])}, then went {describe_days(int(gap['days']))} without "
+            "meeting and met "
             f"{_plural(len(between), 'time')} from {gap['first_after']:%B %Y} to {last_gap['last_before']:%B %Y}"
         )
         if len(gaps) > 1:
@@ -1060,8 +1089,12 @@ def since_incident_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
         + (
             "none was followed within a month by a dated NATO–Russia contact."
             if contacted.empty
-            else f"{number_word(len(contacted))} followed within a month by a dated NATO–Russia contact, "
-            f"the last in {contacted['date'].max():%B %Y}."
+            else f"{number_word(len(contacted))} followed within a month by a NATO–Russia contact on record, "
+            + (
+                f"in {contacted['date'].max():%B %Y}."
+                if len(contacted) == 1
+                else f"the last in {contacted['date'].max():%B %Y}."
+            )
         )
     )
     suspension = analysis.mission_suspension(data)
@@ -1094,9 +1127,16 @@ def changes_since_table(data: Dataset, start: dt.date, as_of: dt.date) -> pd.Dat
         & (data.channel_periods["start_date"] <= count_end)
     ].sort_values(["start_date", "channel_id"])
     events = data.events.set_index("event_id")
+    statuses = analysis.effective_statuses(periods, data)
+    first_ids = set(data.channel_periods.sort_values("start_date").groupby("channel_id").head(1)["period_id"])
     rows = []
-    for period in periods.itertuples():
-        words = str(period.status) + (f" ({period.status_note})" if isinstance(period.status_note, str) else "")
+    for period, status in zip(periods.itertuples(), statuses):
+        started = events.at[period.start_event_id, "category"]
+        if period.period_id in first_ids and status == "open" and started in ("meeting", "contact", "channel_report"):
+            # The first contact the record holds on a line that is older: not an opening.
+            words = "first on record here (the line is older)"
+        else:
+            words = str(status) + (f" ({period.status_note})" if isinstance(period.status_note, str) else "")
         rows.append(
             {
                 "date": analysis.format_date(period.start_date, period.start_precision),
@@ -1151,6 +1191,7 @@ def reader_corrections(corrections: pd.DataFrame) -> pd.DataFrame:
 def corrections_table(data: Dataset) -> pd.DataFrame:
     """The corrections made to published facts up to the as-of date, newest first, each with its reason."""
     log = reader_corrections(data.corrections).sort_values(["corrected_on", "correction_id"], ascending=[False, True])
+    log = _collapse_chains(log)
     rows = []
     for row in log.itertuples():
         old = row.old_value if isinstance(row.old_value, str) else ""
@@ -1173,6 +1214,24 @@ def corrections_table(data: Dataset) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["corrected", "fact", "what changed", "why", "_source_ids"])
+
+
+def _collapse_chains(log: pd.DataFrame) -> pd.DataFrame:
+    """Corrections of one fact's field on one day, shown once: from the first old value to the last new one,
+    with the last reason (a reader needs where the fact ended up, not each step of that day)."""
+    kept = []
+    for _, group in log.groupby(["corrected_on", "fact_id", "field"], sort=False):
+        if len(group) == 1 or group["field"].iloc[0] in ("added", "removed"):
+            kept.append(group)
+            continue
+        ordered = group.sort_values("correction_id")
+        values = list(ordered["old_value"])
+        # The chain's first link is the one whose old value no other link produced.
+        start = next((i for i, old in enumerate(values) if old not in set(ordered["new_value"])), 0)
+        last = ordered.iloc[[-1]].copy()
+        last["old_value"] = values[start]
+        kept.append(last)
+    return pd.concat(kept).loc[lambda frame: ~frame.index.duplicated()] if kept else log
 
 
 def corrections_note(data: Dataset) -> str:

@@ -2094,6 +2094,10 @@ def assessment_why(data: Dataset, parameters: ReportParameters) -> str:
         reported = _reported_end(data, row.channel_id, _end_event(data, row.period_id))
         if reported:
             text += f", and {reported['who']} reported it {reported['word']} on {_day(reported['date'])}"
+        note = row.status_note if isinstance(row.status_note, str) else ""
+        said = note.split(";", 1)[1].strip() if ";" in note else ""
+        if said and not said.startswith("no decision"):
+            text += f"; {said}"  # what one side has said of it since ("Russia's foreign ministry said …")
         sentences.append(text + ".")
     pattern_sentence = _pattern_sentence(data, parameters, voice="assessment")
     if pattern_sentence:
@@ -2162,8 +2166,8 @@ def assessment_channels(data: Dataset, parameters: ReportParameters) -> str:
         followed = int(incidents["contact"].map(lambda value: isinstance(value, str)).sum())
         since = f"{incidents['date'].min():%B %Y}"
         text = (
-            f"Nor have they served in a crisis: none of the {_words(len(incidents))} incidents since {since} was "
-            "followed within a month by a dated NATO–Russia contact"
+            f"Nor does the record show them serving in a crisis: none of the {_words(len(incidents))} incidents since "
+            f"{since} was followed within a month by a NATO–Russia contact a document dates"
             if followed == 0
             else f"{_capital(_words(followed))} of the {_words(len(incidents))} incidents since {since} "
             f"{'was' if followed == 1 else 'were'} followed within a month by a dated NATO–Russia contact"

@@ -365,14 +365,14 @@ def test_the_real_record_s_suspensions():
     council = record.set_index("period_id").loc["nrc_2022_suspended"]
     assert council["dormant"] and pd.isna(council["side"])
     unlifted = volume.suspension_pattern(record)["unlifted"]
-    assert "nrc" not in set(unlifted["channel_id"]) and len(unlifted) == 5
+    assert not {"nrc", "military_line"} & set(unlifted["channel_id"]) and len(unlifted) == 4
     table = volume.suspension_table(data, dt.date.fromisoformat(REAL_AS_OF)).set_index("_row_id")
     assert table.loc["nrc_2022_suspended", "suspended"].startswith("dormant from 12 Jan 2022")
     ended = table.loc["nrc_2022_suspended", "ended"]
     assert ended.startswith("reported dissolved 3 Dec 2025 (according to Poland's foreign minister, who said")
     assert table.loc["practical_cooperation_1999_suspended", "suspended"] == "24 Mar 1999, by Russia"
     military = table.loc["military_line_2021_suspended", "suspended"]
-    assert military == "18 Oct 2021 (according to Russia's foreign ministry)"
+    assert military == "dormant from 6 Feb 2020 (its last meeting)"
 
 
 def test_the_2021_edition_knows_nothing_later():
@@ -443,8 +443,13 @@ def test_a_channel_that_fell_silent_is_counted_dormant_not_suspended():
     data = analysis.as_of_view(load_dataset(), dt.date.fromisoformat(REAL_AS_OF))
     end = analysis.counted_to(data, dt.date.fromisoformat(REAL_AS_OF))
     counts = volume.channel_counts(data, dt.date(1991, 1, 1), end).set_index("date")
-    assert counts.loc[pd.Timestamp("2022-01-12"), ["open", "dormant"]].tolist() == [1, 1]
-    assert counts.loc[pd.Timestamp("2025-12-03"), "dormant"] == 0  # reported dissolved: closed, not drawn
+    assert counts.loc[pd.Timestamp("2022-01-12"), ["open", "dormant"]].tolist() == [
+        1,
+        2,
+    ]  # the Council, the military line
+    assert (
+        counts.loc[pd.Timestamp("2025-12-03"), "dormant"] == 1
+    )  # the Council reported dissolved: closed; the military line still dormant
     summary = volume.open_channel_summary(counts.reset_index(), end)
     # A suspension known only to the year 2022 is part of the fall, so the count settled "in 2022".
     assert summary["since_label"] == "2022"
@@ -482,7 +487,8 @@ def test_the_volume_words_what_rests_on_one_account_as_such(real):
     text, _ = real
     assert "struck" not in text  # the incidents are counted, not attributed
     assert "stays suspended" not in text and "reopened, while" not in text
-    assert "military-to-military line (18 October 2021, according to Russia's foreign ministry)" in text
+    assert "The military-to-military line has been dormant since its last meeting, on 6 February 2020" in text
+    assert "Russia's foreign ministry said on 18 October 2021 that military contacts were suspended" in text
     assert "announced an agreement to restore the US–Russia high-level military dialogue" in text
     assert "It said its commander, also NATO's SACEUR, holds authority" in text
     assert "Russia announced on 18 October 2021 that it would suspend its mission to NATO, twelve days after" in text

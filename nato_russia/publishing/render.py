@@ -145,6 +145,19 @@ def _sources_block(cell) -> dict | None:
     return None
 
 
+def _reviewed_to(notebooks) -> str | None:
+    """The record's review date as the report's charts carry it (ISO), if any chart does."""
+    from nato_russia.publishing.typeset import BLOCK_MIME
+
+    for nb in notebooks:
+        for cell in nb.get("cells", []):
+            for output in cell.get("outputs", []):
+                block = output.get("data", {}).get(BLOCK_MIME)
+                if isinstance(block, dict) and block.get("reviewed_to"):
+                    return str(block["reviewed_to"])[:10]
+    return None
+
+
 def number_sources_once(nb) -> None:
     """Number a merged volume's sources once, in the order a reader first meets them, with one list at the end.
 
@@ -639,10 +652,15 @@ def pdf_typst(
     names = chapters or [f"notebook {i}" for i in range(1, len(notebooks) + 1)]
     parts = [typeset.chapter_of(nb, name) for nb, name in zip(notebooks, names, strict=True)]
     as_of = human_date(stamp.as_of) if stamp.as_of else ""
+    reviewed = _reviewed_to(notebooks)
+    page_as_of = as_of
+    if as_of and reviewed and reviewed < str(stamp.as_of):
+        # Every page says how far the record reaches, not only the edition's date.
+        page_as_of += f"; record reviewed to {human_date(reviewed)}"
     meta = {
         "title": stamp.title,
         "subtitle": subtitle if subtitle and subtitle != stamp.title else "",
-        "as_of": as_of,
+        "as_of": page_as_of,
         # The title may say its date already ("… the brief as of 19 October 2021"): not said twice.
         "description": f"{stamp.title}{f', as of {as_of}' if as_of and as_of not in stamp.title else ''}: "
         f"{PDF_DESCRIPTION}",
