@@ -298,6 +298,18 @@ def _first_year(data: Dataset) -> int:
     return int(data.channel_periods.loc[data.channel_periods["channel_id"].isin(nato), "start_date"].min().year)
 
 
+def _first_records_after(data: Dataset, start: dt.date) -> list[str]:
+    """NATO–Russia lines whose record begins after `start` at a first contact, not a founding: older lines the
+    record picks up late, so a count of what was open on `start` leaves them out."""
+    nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), ["channel_id", "channel_name"]]
+    events = data.events.set_index("event_id")["category"]
+    first = data.channel_periods.sort_values("start_date").groupby("channel_id").head(1)
+    first = first[first["channel_id"].isin(nato["channel_id"]) & (first["start_date"] > pd.Timestamp(start))]
+    picked = first[first["start_event_id"].map(events).isin(["meeting", "contact", "channel_report"])]
+    names = nato.set_index("channel_id")["channel_name"]
+    return [names[channel_id] for channel_id in picked.sort_values("start_date")["channel_id"]]
+
+
 def _announced_openings(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     """NATO–Russia channels not yet open on the as-of date that an announcement says will open later."""
     status = analysis.channel_status(data, as_of)
@@ -1052,6 +1064,10 @@ def since_lede(data: Dataset, parameters) -> str:
     if len(newer):
         names = analysis.join_and([_the(name) for name in newer["channel"]])
         text += f"; the {number_word(len(newer))} left, {names}, came later"
+    later = _first_records_after(data, start)
+    if len(later):
+        names = analysis.join_and([_the(name) for name in later])
+        text += f" ({names}, older than {'its' if len(later) == 1 else 'their'} first record, uncounted)"
     sentences.append(text + ".")
     changed = _what_changed(data, as_of)
     if changed:
