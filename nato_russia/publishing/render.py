@@ -158,6 +158,12 @@ def _reviewed_to(notebooks) -> str | None:
     return None
 
 
+def _reviewed_words(nb, stamp: Stamp) -> str:
+    """'1 July 2026' when the record's review date is older than the edition, else '' (nothing to say)."""
+    reviewed = _reviewed_to([nb])
+    return human_date(reviewed) if reviewed and stamp.as_of and reviewed < str(stamp.as_of) else ""
+
+
 def number_sources_once(nb) -> None:
     """Number a merged volume's sources once, in the order a reader first meets them, with one list at the end.
 
@@ -390,6 +396,7 @@ def to_html(nb, stamp: Stamp, subtitle: str | None = None, changes: str = "") ->
             "title": stamp.title,
             "subtitle": subtitle if subtitle and subtitle != stamp.title else "",
             "as_of": human_date(stamp.as_of),
+            "reviewed": _reviewed_words(nb, stamp),
             "css": _css(),
             "stamp": stamp,
             "today": stamp.today,
