@@ -764,6 +764,14 @@ def plot_nrc_meetings(data: Dataset, parameters: ReportParameters, first_year: i
 
 # --- 3. channels still open ------------------------------------------------------------------------
 
+_COLOUR_WORDS = {"open": "blue", "suspended": "orange", "dormant": "beige", "closed": "grey"}
+
+
+def _status_key(statuses) -> str:
+    """'blue open, orange suspended': the colours of the statuses a chart draws, in the order of the legend."""
+    shown = [status for status in _COLOUR_WORDS if status in set(statuses)]
+    return ", ".join(f"{_COLOUR_WORDS[status]} {status}" for status in shown)
+
 
 def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     """Horizontal bars: days since the last dated contact on each channel, to the as-of or review date.
@@ -825,7 +833,8 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     caption = (
         f"Silence on each channel: days from the last dated meeting, call or letter to {count_end:%-d %B %Y}"
         + (", the day the record was reviewed to" if count_end < as_of else "")
-        + ". Bar colour is the channel's status (blue open, orange suspended); fainter bars rest on weaker evidence."
+        + f". Bar colour is the channel's status ({_status_key(status['status'])}); fainter bars rest on weaker "
+        "evidence."
     )
     if reported:
         caption += (

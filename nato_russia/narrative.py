@@ -100,6 +100,14 @@ def cite(data: Dataset, source_ids) -> str:
     return f" [{'; '.join('@' + source_id for source_id in chosen)}]" if chosen else ""
 
 
+def _best(data: Dataset, source_ids, count: int) -> list[str]:
+    """The `count` best documents of a fact, official texts first (as `cite` ranks them)."""
+    order = {kind: rank for rank, kind in enumerate(("official", "wire", "news", "analysis", "reference"))}
+    types = data.sources.set_index("source_id")["source_type"]
+    known = [source_id for source_id in dict.fromkeys(source_ids) if source_id in types.index]
+    return sorted(known, key=lambda source_id: order.get(types[source_id], 9))[:count]
+
+
 # First words of names and titles that are common words, lower-cased inside a sentence; anything else
 # (Brussels, NATO, Russia's, Secretary General) is a proper name and keeps its capital.
 _COMMON_FIRST_WORDS = {"Emergency", "Practical", "Military-to-military", "End", "Last", "High-level", "First", "Next"}
@@ -238,7 +246,10 @@ def _the_break(data: Dataset) -> str | None:
         when = analysis.format_long_date(decision["event_date"], decision["date_precision"])
         if decision["event_date"].year == suspension.event_date.year:
             when = when.rsplit(" ", 1)[0]  # the year is the suspension's
-        text += f", after NATO expelled {number_word(int(latest['staff_expelled']))} of the mission's staff on {when}"
+        text += (
+            f", after NATO decided on {when} to expel {number_word(int(latest['staff_expelled']))} of the "
+            "mission's staff"
+        )
         if isinstance(decision["reason"], str) and decision["reason"]:
             text += f" ({decision['reason']})"
         sources += list(decision["source_ids"])
@@ -264,11 +275,11 @@ def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> s
         left = len(open_rows) - len(announced) + len(opening)
         text += (
             f"; {number_word(len(announced))} of them are due to close or be suspended on {when}, "
-            f"leaving {number_word(left)}"
+            f"leaving {number_word(left - len(opening))}"
         )
         if len(opening):
             names = analysis.join_and([_the(str(name).split(" via ")[0]) for name in opening["channel"]])
-            text += f", counting {names} Russia named to replace them"
+            text += f", plus {names} Russia named to replace them"
     elif 0 < len(open_rows) <= 3:
         failed = _failed_attempts(data)
         plain, tried = [], []
@@ -363,7 +374,12 @@ def latest_change(data: Dataset, as_of: dt.date) -> pd.Series | None:
     return periods.sort_values(["start_date", "period_id"]).iloc[-1]
 
 
-_CHANGE_VERBS = {"open": "opened", "suspended": "was suspended", "dormant": "fell silent", "closed": "closed"}
+_CHANGE_VERBS = {
+    "open": "opened",
+    "suspended": "was suspended",
+    "dormant": "carried its last contact on record",
+    "closed": "closed",
+}
 
 
 def _change_phrase(data: Dataset, period: pd.Series, short: bool = False) -> str:
@@ -395,6 +411,17 @@ def _change_phrase(data: Dataset, period: pd.Series, short: bool = False) -> str
     return text
 
 
+def _statements_on(data: Dataset, period: pd.Series, count_end: pd.Timestamp) -> pd.DataFrame:
+    """Statements on a period's channel made while it lasted (what its note reports one side said)."""
+    events = analysis.done_events(data)
+    return events[
+        (events["category"] == "statement")
+        & (events["channel_id"] == period["channel_id"])
+        & (events["event_date"] >= period["start_date"])
+        & (events["event_date"] <= count_end)
+    ].sort_values("event_date")
+
+
 def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
     """What changed last: the latest change of status on NATO's channels, then any later contact on a US line.
 
@@ -423,6 +450,9 @@ def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
             pending = analysis.channel_status(data, as_of)["announced_status"].notna().any()
             if pending:
                 lead = f"Before these announcements, the last change on the NATO–Russia channels came on {when}"
+        said = _statements_on(data, last, count_end)
+        if len(said):
+            sources += list(said.iloc[-1]["source_ids"])
         text = f"{lead}, when {_change_phrase(data, last, short=True)}." + cite(data, sources)
     return text.strip()
 
@@ -490,7 +520,7 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
             who = f"{who}," if "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
             return (
                 text + "." + cite(data, sources) + f" No dated NATO–Russia contact about any of them is on record, "
-                f"though {who} has said letters on incidents are exchanged, without dating one."
+                f"though {who} has said the channel carries exchanges on specific incidents, without dating one."
                 + cite(data, said["source_ids"])
             )
     return text + "." + cite(data, sources)
@@ -505,7 +535,13 @@ def _incident_letters(data: Dataset, first: pd.Timestamp, count_end: pd.Timestam
         & reports["event_date"].between(first, count_end)
         & reports["summary"].str.contains("incident", case=False, na=False)
     ]
-    return None if reports.empty else reports.sort_values("event_date").iloc[-1]
+    if reports.empty:
+        return None
+    # The latest such statement, cited with the first, since each says it in its own words.
+    ordered = reports.sort_values("event_date")
+    latest = ordered.iloc[-1].copy()
+    latest["source_ids"] = tuple(dict.fromkeys(list(ordered.iloc[0]["source_ids"]) + list(latest["source_ids"])))
+    return latest
 
 
 def _to_watch(data: Dataset, as_of: dt.date) -> str | None:
@@ -525,14 +561,14 @@ def _to_watch(data: Dataset, as_of: dt.date) -> str | None:
         if len(opening):
             parts.append(f"the start of {analysis.join_and([_the(n) for n in opening['channel']])}")
         items.append(f"{' and '.join(parts)} on {_day(when)}")
-        sources += [i for ids in changes["announced_source_ids"] for i in ids]
+        sources += _best(data, [i for ids in changes["announced_source_ids"] for i in ids], 1)
     for row in upcoming[upcoming["category"].isin(analysis.PLANNED_CATEGORIES)].itertuples():
         when = analysis.format_long_date(row.event_date, row.date_precision)
         item = f"{_the(row.title)} ({when}"
         if row.event_date.date() <= as_of:
             item += ", after the record's review date"
         items.append(item + ")")
-        sources += list(row.source_ids)
+        sources += _best(data, row.source_ids, 1)
     if not items:
         return None
     joined = "; ".join(items[:-1]) + "; and " + items[-1] if len(items) > 2 else " and ".join(items)
@@ -570,8 +606,10 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
     value = f"{len(open_rows)} of {len(status)}"
     if len(announced):
         when = analysis.format_date(announced["announced_from"].min(), "day")
-        left = len(open_rows) - len(announced) + len(_announced_openings(data, as_of))
+        left = len(open_rows) - len(announced)
         value += f"; {left} after the changes announced for {when}"
+        if len(_announced_openings(data, as_of)):
+            value += ", plus the emergency channel Russia named"
     rows = [
         {
             "figure": f"NATO–Russia channels open, of all since {_first_year(data)}",
@@ -793,6 +831,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             text += f"; {who or 'one side'} last said it was in place or in use {when}"
             sources += list(row.last_report_source_ids)
         sentences.append(text + "." + cite(data, sources))
+    sentences += _weak_later_contacts(data, status)
     unnamed = analysis.done_events(data)
     unnamed = unnamed[
         unnamed["category"].isin(analysis.REPORT_CATEGORIES)
@@ -845,6 +884,31 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
         ]
         sentences.append(f"Closed or suspended earlier, and not in the table: {analysis.join_and(parts)}.")
     return " ".join(s for s in sentences if s)
+
+
+def _weak_later_contacts(data: Dataset, status: pd.DataFrame) -> list[str]:
+    """For a channel no longer open, contacts reported after its last dated one on weak or unconfirmed grounds:
+    said, so a reader who knows those reports sees why the count runs from the earlier contact."""
+    events = analysis.done_events(data)
+    weak = events[
+        events["category"].isin(["contact", "meeting"]) & ~events["confidence"].isin(analysis.VERIFIED_GRADES)
+    ]
+    sentences = []
+    for row in status[(status["status"] != "open") & status["last_contact"].notna()].itertuples():
+        later = weak[(weak["channel_id"] == row.channel_id) & (weak["event_date"] > row.last_contact)]
+        if later.empty:
+            continue
+        when = analysis.join_and(
+            [analysis.format_long_date(e.event_date, e.date_precision) for e in later.itertuples()]
+        )
+        name = _the(row.channel)
+        sentences.append(
+            f"{name[:1].upper() + name[1:]} last carried a dated contact on "
+            f"{analysis.format_long_date(row.last_contact, row.last_contact_precision)}; contacts reported later "
+            f"({when}) rest on weak or unconfirmed reports and start no count."
+            + cite(data, [i for ids in later["source_ids"] for i in ids])
+        )
+    return sentences
 
 
 def nrc_findings(data: Dataset, first_year: int, last_year: int) -> str:
@@ -1033,7 +1097,10 @@ def since_lede(data: Dataset, parameters) -> str:
     events = analysis.done_events(data)
     war = events[events["event_id"] == analysis.FULL_SCALE_INVASION]
     if suspension is not None and not suspension.is_pending:
-        text = f"The rupture came when Russia suspended its mission to NATO on {_when(suspension)}"
+        text = (
+            f"The rupture came when Russia suspended its mission to NATO and shut NATO's Moscow offices on "
+            f"{_when(suspension)}"
+        )
         sources = list(suspension.source_ids)
         expelled = analysis.expulsions(data)
         expelled = expelled[expelled["effective_date"] <= suspension.event_date]
@@ -1252,7 +1319,7 @@ def _collapse_chains(log: pd.DataFrame) -> pd.DataFrame:
 
 def corrections_note(data: Dataset) -> str:
     """One sentence before the corrections table: how many, and where readers send a new one."""
-    count = len(reader_corrections(data.corrections))
+    count = len(_collapse_chains(reader_corrections(data.corrections)))  # as the table lists them
     if not count:
         return "No published fact had been corrected by the as-of date."
     return (

@@ -191,7 +191,7 @@ def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
             since = status.at[channel_id, "since"]
             current = periods[(periods["channel_id"] == channel_id) & (periods["start_date"] == since)]
             if len(current) and _is_dormant(current, data).any():
-                text = "dormant" + text.removeprefix("suspended")
+                text = "dormant" + text.removeprefix("suspended") if text.startswith("suspended") else text
             elif len(current) and (current["status"] == "closed").any():
                 reported = _reported_end(data, channel_id, current["start_event_id"].iloc[-1])
                 if reported:
@@ -351,7 +351,12 @@ def plot_open_channels(data: Dataset, parameters: ReportParameters) -> Chart:
     # Each fall in the count is labelled with its dates and its size; the suspension table names the acts.
     top = int(max(dormant)) + 1
     # Labels sit in one band above the bars, each on a thin leader down to where the count fell.
+    placed: pd.Timestamp | None = None
+    lift = 0.0
     for first, last_day, before, after in _drops(counts):
+        # A label within three years of the one before sits a row higher, so the two never print over each other.
+        lift = 1.4 - lift if placed is not None and first - placed < pd.Timedelta(days=3 * 365) else 0.0
+        placed = first
         when = (
             f"{first:%b %Y}"
             if (first.year, first.month) == (last_day.year, last_day.month)
@@ -361,7 +366,7 @@ def plot_open_channels(data: Dataset, parameters: ReportParameters) -> Chart:
         axis.annotate(
             f"{when}\n{before} → {after} open",
             (first, before),
-            xytext=(first, top + 0.3),
+            xytext=(first, top + 0.3 + lift),
             textcoords="data",
             ha="left" if at < 0.06 else "right" if at > 0.94 else "center",
             va="bottom",
@@ -392,7 +397,7 @@ def plot_open_channels(data: Dataset, parameters: ReportParameters) -> Chart:
             linewidth=0,
         )
     charts._date_axis(axis, start, end)
-    axis.set_ylim(0, top + 3.6)
+    axis.set_ylim(0, top + 4.6)
     axis.set_yticks(range(0, top + 1, 2))
     axis.set_ylabel("channels")
     axis.grid(axis="y", color="#E4E4E4", linewidth=0.6)
@@ -411,7 +416,8 @@ def plot_open_channels(data: Dataset, parameters: ReportParameters) -> Chart:
     else:
         title = (
             f"{summary['peak']} NATO–Russia channels were open as late as {summary['peak_until']:%B %Y}; "
-            f"{summary['now']} {'has' if summary['now'] == 1 else 'have'} been since {summary['since_label']}"
+            f"{'only ' if summary['now'] == 1 else ''}{summary['now']} {'has' if summary['now'] == 1 else 'have'} "
+            f"been open since {summary['since_label']}"
         )
     charts._title(axis, title)
     periods = _nato_periods(data, pd.Timestamp(reviewed))
@@ -2252,7 +2258,7 @@ def open_questions(data: Dataset, parameters: ReportParameters) -> str:
         if "military_line" in status.index and not pd.isna(status.at["military_line", "last_contact"]):
             last = status.loc["military_line"]
             text += (
-                " A dated call between them would be the first on NATO's military line since "
+                " A dated call between them in his NATO role would be the first NATO military contact on record since "
                 f"{_long(last['last_contact'], last['last_contact_precision'])}."
             )
         items.append(text + narrative.cite(data, status.at["us_military_dialogue", "status_source_ids"]))
@@ -2315,13 +2321,10 @@ def assessment_opening(data: Dataset, parameters: ReportParameters) -> str:
             ]
             dormant = before[_is_dormant(before, data)]
             reported.append((row, end, dormant["start_date"].iloc[0] if len(dormant) else None))
-    periods = data.channel_periods
-    current = periods.merge(
-        status[["channel_id", "since"]], left_on=["channel_id", "start_date"], right_on=["channel_id", "since"]
-    )
-    silent = int(_is_dormant(current, data).sum())
+    # The statuses are already the effective ones (a silent channel counts as dormant, not suspended).
+    silent = int(counts.get("dormant", 0))
     opened = int(counts.get("open", 0))
-    suspended, closed = int(counts.get("suspended", 0)) - silent, int(counts.get("closed", 0)) - len(reported)
+    suspended, closed = int(counts.get("suspended", 0)), int(counts.get("closed", 0)) - len(reported)
     text = (
         f"Of the {_words(len(status))} NATO–Russia channels on record, {_words(opened)} "
         f"{'is' if opened == 1 else 'are'} open, {_words(suspended)} suspended"

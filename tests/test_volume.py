@@ -175,7 +175,7 @@ def test_the_open_channels_chart_states_its_finding_and_marks_the_unreviewed_str
     chart = volume.plot_open_channels(data, p)
     # The Council's cut-off is known only to its year, so the count settled "in 2022", not in January.
     assert chart.figure._suptitle.get_text().replace("\n", " ") == (
-        "3 NATO–Russia channels were open as late as October 2021; 1 has been since 2022"
+        "3 NATO–Russia channels were open as late as October 2021; only 1 has been open since 2022"
     )
     assert "1 open from 2022" in chart.alt_text
     assert "the day the record was reviewed to" in chart.caption
@@ -344,7 +344,7 @@ def test_no_count_or_date_runs_past_the_review_date_unless_it_says_so(real):
 def test_one_sides_accounts_are_attributed(real):
     text, _ = real
     assert "Poland's foreign minister reported" in text  # the Council's end rests on his account
-    assert "according to Russia's foreign ministry" in text  # so does the break on the political line
+    assert "of Russia's foreign ministry" in text  # so does the break on the political line
     assert "Russia's ambassador to Belgium" in text  # who says the emergency channel is used
 
 
