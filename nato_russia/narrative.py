@@ -188,6 +188,15 @@ def review_note(data: Dataset, as_of: dt.date) -> str:
         f"**The record was reviewed for new events up to {_day(count_end)}.** Counts of days stop there, "
         f"and nothing after that day is known to this edition of {_day(as_of)}."
     )
+    events = analysis.done_events(data)
+    recorded = events[(events["event_date"] <= pd.Timestamp(count_end)) & ~events["category"].isin(["scheduled"])]
+    newest_source = data.sources["published_date"].max()
+    if len(recorded) and not pd.isna(newest_source) and newest_source < pd.Timestamp(count_end):
+        # Said so a reader knows the quiet months were searched, not skipped.
+        text += (
+            f" The newest document in the record is of {_day(newest_source)}; the later documents the review "
+            f"found, up to {_day(count_end)}, held no event that bears on the channels."
+        )
     if analysis.review_is_stale(data, as_of):
         text += (
             f" **Notice:** the review is {describe_days(gap)} older than this edition, so events since "
