@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -631,6 +632,22 @@ def test_an_output_without_its_structured_block_fails_the_pdf_and_keeps_the_last
         == "ok.ipynb, cell html-only: an output has no application/vnd.nato-russia.block+json block (it has text/html)"
     )
     assert snapshot(reports / "fx") == before
+
+
+def test_a_table_with_no_rows_still_prints(tmp_path, fixture_data):
+    """An empty table (nothing scheduled as of an early date) typesets: Typst has no array literal "(,)"."""
+    reports = tmp_path / "reports"
+    notebook = tmp_path / "ok.ipynb"
+    nb = json.loads(OK_NB.read_text())
+    original = "".join(nb["cells"][-1]["source"])
+    source = re.sub(r"pd\.DataFrame\(\{.*?\}\)", 'pd.DataFrame({"year": [], "event": []})', original, count=1)
+    assert source != original
+    nb["cells"][-1]["source"] = source
+    notebook.write_text(json.dumps(nb))
+    vfile = write_variants(tmp_path / "v.yaml", [variant("fx", notebook, as_of="2021-10-19", period_end="2021-10-19")])
+    assert build(vfile, reports, "--data-dir", str(fixture_data)) == 0
+    assert manifest(reports)["variants"]["fx"]["status"] == "ok"
+    assert (reports / "fx" / "fx.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_the_typesetter_reads_the_block_contract_the_report_helpers_write():

@@ -60,6 +60,12 @@ def escape(text: str) -> str:
     return _MARKUP_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
+def typst_array(items) -> str:
+    """A Typst array literal: "()" when empty (a lone comma is a syntax error), "(a,)" for one item."""
+    items = list(items)
+    return "(" + ", ".join(items) + ",)" if items else "()"
+
+
 def string(text: str) -> str:
     """A Typst string literal."""
     text = "".join(ch for ch in str(text) if ch in "\n\t" or ord(ch) >= 32)
@@ -188,9 +194,9 @@ class Markup:
         body = node["children"][1] if len(node["children"]) > 1 else {"children": []}
         columns = [self.inline(cell["children"]) for cell in head["children"]]
         rows = [[self.inline(cell["children"]) for cell in row["children"]] for row in body["children"]]
-        cells = ", ".join(f"[{c}]" for c in columns)
-        data = ", ".join("(" + ", ".join(f"[{c}]" for c in row) + ",)" for row in rows)
-        return f"#data-table(columns: ({cells},), rows: ({data},), widths: {len(columns)})"
+        cells = typst_array(f"[{c}]" for c in columns)
+        data = typst_array(typst_array(f"[{c}]" for c in row) for row in rows)
+        return f"#data-table(columns: {cells}, rows: {data}, widths: {len(columns)})"
 
     def inline(self, nodes) -> str:
         out = []
@@ -514,11 +520,11 @@ def _table(block: dict, markup: Markup, citations: Citations, where: str) -> str
             parts = text.split(" ")
             words += parts + [f"{a} {b}" for a, b in zip(parts, parts[1:], strict=False) if "–" not in a + b]
         sizes.append(_column_sizes("sources", printed, words))
-    cells = ", ".join(f"[{c}]" for c in columns)
-    data = ", ".join("(" + ", ".join(f"[{c}]" for c in row) + ",)" for row in rows)
+    cells = typst_array(f"[{c}]" for c in columns)
+    data = typst_array(typst_array(f"[{c}]" for c in row) for row in rows)
     return (
-        f"#data-table(caption: [{escape(block['caption'])}], columns: ({cells},), rows: ({data},), "
-        f"sizes: ({', '.join(sizes)},))"
+        f"#data-table(caption: [{escape(block['caption'])}], columns: {cells}, rows: {data}, "
+        f"sizes: {typst_array(sizes)})"
     )
 
 
