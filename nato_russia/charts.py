@@ -596,16 +596,12 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
     for row in recorded[recorded["announced_status"].notna()].itertuples():
         if row.channel_id in lanes:
             when = analysis.format_date(row.announced_from, row.announced_from_precision)
-            axis.annotate(
+            _lane_end_note(
+                axis,
                 f"to be {row.announced_status} from {when}",
-                (pd.Timestamp(end), lanes[row.channel_id]),
-                xytext=(-3, 0),
-                textcoords="offset points",
-                ha="right",
-                va="center",
-                fontsize=7,
-                color=INK,
-                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor=STATUS_COLOURS[row.announced_status]),
+                lanes[row.channel_id],
+                end,
+                STATUS_COLOURS[row.announced_status],
             )
     # A change too recent to show as a bar of its own (a few days before the drawing ends) is named at the lane's end.
     recent = recorded[
@@ -616,16 +612,9 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
     ]
     for row in recent.itertuples():
         if row.channel_id in lanes:
-            axis.annotate(
-                f"{row.status} from {analysis.format_date(row.since, row.since_precision)}",
-                (pd.Timestamp(end), lanes[row.channel_id]),
-                xytext=(-3, 0),
-                textcoords="offset points",
-                ha="right",
-                va="center",
-                fontsize=7,
-                color=INK,
-                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor=STATUS_COLOURS.get(row.status, INK)),
+            when = analysis.format_date(row.since, row.since_precision)
+            _lane_end_note(
+                axis, f"{row.status} from {when}", lanes[row.channel_id], end, STATUS_COLOURS.get(row.status, INK)
             )
     verb = "is" if open_now == 1 else "are"
     _title(axis, f"Of {len(recorded)} channels between NATO and Russia, {open_now} {verb} open on {reviewed:%-d %b %Y}")
@@ -763,6 +752,22 @@ def plot_nrc_meetings(data: Dataset, parameters: ReportParameters, first_year: i
 
 
 # --- 3. channels still open ------------------------------------------------------------------------
+
+
+def _lane_end_note(axis, text: str, lane: float, end, colour: str) -> None:
+    """A boxed note at a lane's right end, edged in the colour of the status it names."""
+    axis.annotate(
+        text,
+        (pd.Timestamp(end), lane),
+        xytext=(-3, 0),
+        textcoords="offset points",
+        ha="right",
+        va="center",
+        fontsize=7,
+        color=INK,
+        bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor=colour),
+    )
+
 
 _COLOUR_WORDS = {"open": "blue", "suspended": "orange", "dormant": "beige", "closed": "grey"}
 

@@ -876,15 +876,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     us = _us_contact(data, as_of)
     if us:
         sentences.append(us.replace("Since then a", "A later", 1))
-    announced = status[status["announced_status"].notna()]
-    if len(announced):
-        changes = [
-            f"{_the(row.channel)} to be {row.announced_status} from "
-            f"{analysis.format_long_date(row.announced_from, row.announced_from_precision)}"
-            for row in announced.itertuples()
-        ]
-        ids = [i for ids in announced["announced_source_ids"] for i in ids]
-        sentences.append(f"Announced but not yet in force: {analysis.join_and(changes)}." + cite(data, ids))
+    sentences.append(announced_changes(data, status[status["announced_status"].notna()]))
     older = analysis.older_channels(data, as_of)
     if len(older):
         parts = [
@@ -918,6 +910,19 @@ def _weak_later_contacts(data: Dataset, status: pd.DataFrame) -> list[str]:
             + cite(data, [i for ids in later["source_ids"] for i in ids])
         )
     return sentences
+
+
+def announced_changes(data: Dataset, announced: pd.DataFrame) -> str:
+    """'Announced but not yet in force: …': channel-status rows with a change announced for later, or ''."""
+    if announced.empty:
+        return ""
+    changes = [
+        f"{_the(row.channel)} to be {row.announced_status} from "
+        f"{analysis.format_long_date(row.announced_from, row.announced_from_precision)}"
+        for row in announced.itertuples()
+    ]
+    ids = [i for ids in announced["announced_source_ids"] for i in ids]
+    return f"Announced but not yet in force: {analysis.join_and(changes)}." + cite(data, ids)
 
 
 def nrc_findings(data: Dataset, first_year: int, last_year: int) -> str:

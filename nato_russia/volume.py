@@ -1480,17 +1480,9 @@ def channels_finding(data: Dataset, as_of: dt.date) -> str:
                 f"Since then {_said_by(speakers, 'a channel is in place or in use')}, none of them dating a contact."
                 + narrative.cite(data, _ids(reports.tail(2)))
             )
-    announced = open_rows[open_rows["announced_status"].notna()]
-    if len(announced):
-        changes = [
-            f"{_the(row.channel)} to be {row.announced_status} from "
-            f"{_long(row.announced_from, row.announced_from_precision)}"
-            for row in announced.itertuples()
-        ]
-        sentences.append(
-            f"Announced but not yet in force: {analysis.join_and(changes)}."
-            + narrative.cite(data, _ids(announced, "announced_source_ids"))
-        )
+    announced = narrative.announced_changes(data, open_rows[open_rows["announced_status"].notna()])
+    if announced:
+        sentences.append(announced)
     for row in _reported_only(data, as_of):
         text = f"{_capital(_the(row['channel']))} is counted open on reports alone"
         if row["last_report"] is not None:
