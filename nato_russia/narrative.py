@@ -912,6 +912,55 @@ def _weak_later_contacts(data: Dataset, status: pd.DataFrame) -> list[str]:
     return sentences
 
 
+def since_rupture_findings(data: Dataset, as_of: dt.date) -> str:
+    """since-2014's story of the rupture, in order: the announcement and its day in force, the last meeting and
+    the last dated contact, the war, and what the record holds since (attempts that failed, statements of use)."""
+    suspension = analysis.mission_suspension(data)
+    if suspension is None or suspension.is_pending:
+        return ""
+    count_end = pd.Timestamp(analysis.counted_to(data, as_of))
+    sentences = [
+        f"Russia announced on {_day(suspension.known_date)} that it would suspend its mission to NATO and close "
+        f"NATO's offices in Moscow; both took effect on {_when(suspension)}." + cite(data, suspension.source_ids)
+    ]
+    meetings = analysis.nrc_meetings(data)
+    meetings = meetings[meetings["event_date"] > pd.Timestamp(analysis.BREAK_DATE)].sort_values("event_date")
+    nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"]
+    contacts = analysis.verified_contacts(data)
+    contacts = contacts[contacts["channel_id"].isin(nato) & (contacts["event_date"] <= count_end)]
+    contacts = contacts.sort_values("event_date")
+    if len(meetings) and len(contacts):
+        meeting, contact = meetings.iloc[-1], contacts.iloc[-1]
+        sentences.append(
+            f"The NATO–Russia Council met a last time on {_day(meeting['event_date'])}; the last dated contact on any "
+            f"NATO–Russia channel followed on {_day(contact['event_date'])} ({_lower_first(contact['title'])})."
+            + cite(data, list(meeting["source_ids"])[:1] + list(contact["source_ids"])[:1])
+        )
+    events = analysis.done_events(data)
+    war = events[events["event_id"] == analysis.FULL_SCALE_INVASION]
+    if len(war):
+        sentences.append(
+            f"Russia began its full-scale invasion of Ukraine on {_day(war.iloc[0]['event_date'])}."
+            + cite(data, war.iloc[0]["source_ids"])
+        )
+    if len(contacts):
+        after = contacts.iloc[-1]["event_date"]
+        failed = events[(events["category"] == "failed_contact") & (events["event_date"] > after)]
+        reports = analysis.use_reports(data)
+        reports = reports[reports["channel_id"].isin(nato) & reports["event_date"].between(after, count_end)]
+        since = []
+        if len(failed):
+            since.append(f"{_plural(len(failed), 'attempt')} to reach Russia that went unanswered")
+        if len(reports):
+            since.append(f"{_plural(len(reports), 'statement')} that a channel is in place or in use")
+        if since:
+            sentences.append(
+                f"Since then the record holds {analysis.join_and(since)}, and no dated NATO–Russia contact."
+                + cite(data, [i for ids in pd.concat([failed, reports])["source_ids"] for i in ids][:3])
+            )
+    return " ".join(sentences)
+
+
 def announced_changes(data: Dataset, announced: pd.DataFrame) -> str:
     """'Announced but not yet in force: …': channel-status rows with a change announced for later, or ''."""
     if announced.empty:
