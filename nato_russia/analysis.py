@@ -415,6 +415,19 @@ def use_reports(data: Dataset) -> pd.DataFrame:
     ]
 
 
+def late_entrants(data: Dataset) -> pd.DataFrame:
+    """The first periods of NATO–Russia lines the record picks up at a dated contact or report, not a founding:
+    lines older than their first record (the military line from its first call on record), in display order."""
+    nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"]
+    lines = data.channels.loc[data.channels["channel_kind"].isin(CONTACT_KINDS), "channel_id"]
+    periods = data.channel_periods[data.channel_periods["channel_id"].isin(nato)]
+    first = periods.sort_values("start_date").groupby("channel_id").head(1)
+    kinds = first["start_event_id"].map(data.events.set_index("event_id")["category"].astype(str))
+    late = first[kinds.isin(CONTACT_CATEGORIES + REPORT_CATEGORIES) & first["channel_id"].isin(lines)]
+    order = data.channels.set_index("channel_id")["display_order"]
+    return late.assign(_order=late["channel_id"].map(order)).sort_values("_order").drop(columns="_order")
+
+
 def nato_russia_channels(status: pd.DataFrame, data: Dataset) -> pd.DataFrame:
     """The rows of a channel-status table that are NATO–Russia channels recorded by the as-of date."""
     nato = set(data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"])

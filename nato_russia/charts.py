@@ -964,7 +964,6 @@ CONTACT_COLOURS = {
     "NATO–Russia Council": SKY,
     "Secretary General–Foreign Minister line": BLUE,
     "Military-to-military line": ORANGE,
-    "Brussels–Moscow hotline": VERMILION,
     "Emergency channel via Russia's ambassador in Belgium": GREEN,
 }
 

@@ -92,16 +92,12 @@ def _plural(count: int, word: str) -> str:
 
 def cite(data: Dataset, source_ids) -> str:
     """A citation token for running text: the best few documents, official texts first ('[@a; @b]')."""
-    order = {kind: rank for rank, kind in enumerate(("official", "wire", "news", "analysis", "reference"))}
-    sources = data.sources.set_index("source_id")
-    known = [source_id for source_id in dict.fromkeys(source_ids) if source_id in sources.index]
-    ranked = sorted(known, key=lambda source_id: order.get(sources.at[source_id, "source_type"], 9))
-    chosen = ranked[:CITED_PER_SENTENCE]
+    chosen = _best(data, source_ids, CITED_PER_SENTENCE)
     return f" [{'; '.join('@' + source_id for source_id in chosen)}]" if chosen else ""
 
 
 def _best(data: Dataset, source_ids, count: int) -> list[str]:
-    """The `count` best documents of a fact, official texts first (as `cite` ranks them)."""
+    """The `count` best documents of a fact, official texts first, then wires, newspapers, analysis, reference."""
     order = {kind: rank for rank, kind in enumerate(("official", "wire", "news", "analysis", "reference"))}
     types = data.sources.set_index("source_id")["source_type"]
     known = [source_id for source_id in dict.fromkeys(source_ids) if source_id in types.index]
@@ -319,15 +315,10 @@ def _first_year(data: Dataset) -> int:
 
 
 def _first_records_after(data: Dataset, start: dt.date) -> list[str]:
-    """NATO–Russia lines whose record begins after `start` at a first contact, not a founding: older lines the
-    record picks up late, so a count of what was open on `start` leaves them out."""
-    nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), ["channel_id", "channel_name"]]
-    events = data.events.set_index("event_id")["category"]
-    first = data.channel_periods.sort_values("start_date").groupby("channel_id").head(1)
-    first = first[first["channel_id"].isin(nato["channel_id"]) & (first["start_date"] > pd.Timestamp(start))]
-    picked = first[first["start_event_id"].map(events).isin(["meeting", "contact", "channel_report"])]
-    names = nato.set_index("channel_id")["channel_name"]
-    return [names[channel_id] for channel_id in picked.sort_values("start_date")["channel_id"]]
+    """Older lines the record picks up after `start` (`analysis.late_entrants`): a count of what was open on
+    `start` leaves them out."""
+    late = analysis.late_entrants(data)
+    return list(late.loc[late["start_date"] > pd.Timestamp(start)].sort_values("start_date")["channel_name"])
 
 
 def _announced_openings(data: Dataset, as_of: dt.date) -> pd.DataFrame:
@@ -1274,11 +1265,10 @@ def changes_since_table(data: Dataset, start: dt.date, as_of: dt.date) -> pd.Dat
     ].sort_values(["start_date", "channel_id"])
     events = data.events.set_index("event_id")
     statuses = analysis.effective_statuses(periods, data)
-    first_ids = set(data.channel_periods.sort_values("start_date").groupby("channel_id").head(1)["period_id"])
+    first_records = set(analysis.late_entrants(data)["period_id"])
     rows = []
     for period, status in zip(periods.itertuples(), statuses):
-        started = events.at[period.start_event_id, "category"]
-        if period.period_id in first_ids and status == "open" and started in ("meeting", "contact", "channel_report"):
+        if period.period_id in first_records and status == "open":
             # The first contact the record holds on a line that is older: not an opening.
             words = "first on record here (the line is older)"
         else:
@@ -1377,7 +1367,7 @@ def _collapse_chains(log: pd.DataFrame) -> pd.DataFrame:
         last = ordered.iloc[[-1]].copy()
         last["old_value"] = values[start]
         kept.append(last)
-    return pd.concat(kept).loc[lambda frame: ~frame.index.duplicated()] if kept else log
+    return pd.concat(kept) if kept else log
 
 
 def corrections_note(data: Dataset) -> str:

@@ -294,14 +294,7 @@ def open_channel_summary(counts: pd.DataFrame, end: dt.date) -> dict:
 
 def _late_entrants(data: Dataset) -> list[str]:
     """Channels counted from their first dated contact or report, not a founding: they existed before it."""
-    periods = data.channel_periods[data.channel_periods["channel_id"].isin(_nato_ids(data))]
-    first = periods.sort_values("start_date").groupby("channel_id").head(1)
-    events = data.events.set_index("event_id")
-    kinds = first["start_event_id"].map(events["category"].astype(str))
-    lines = data.channels.loc[data.channels["channel_kind"].isin(analysis.CONTACT_KINDS), "channel_id"]
-    late = first[kinds.isin(analysis.CONTACT_CATEGORIES + analysis.REPORT_CATEGORIES) & first["channel_id"].isin(lines)]
-    order = data.channels.set_index("channel_id")["display_order"]
-    late = late.assign(_order=late["channel_id"].map(order)).sort_values("_order")
+    late = analysis.late_entrants(data)
     return [_the(name) for name in late["channel_name"]]
 
 

@@ -158,9 +158,9 @@ def _reviewed_to(notebooks) -> str | None:
     return None
 
 
-def _reviewed_words(nb, stamp: Stamp) -> str:
+def _reviewed_words(notebooks, stamp: Stamp) -> str:
     """'1 July 2026' when the record's review date is older than the edition, else '' (nothing to say)."""
-    reviewed = _reviewed_to([nb])
+    reviewed = _reviewed_to(notebooks)
     return human_date(reviewed) if reviewed and stamp.as_of and reviewed < str(stamp.as_of) else ""
 
 
@@ -396,7 +396,7 @@ def to_html(nb, stamp: Stamp, subtitle: str | None = None, changes: str = "") ->
             "title": stamp.title,
             "subtitle": subtitle if subtitle and subtitle != stamp.title else "",
             "as_of": human_date(stamp.as_of),
-            "reviewed": _reviewed_words(nb, stamp),
+            "reviewed": _reviewed_words([nb], stamp),
             "css": _css(),
             "stamp": stamp,
             "today": stamp.today,
@@ -659,11 +659,9 @@ def pdf_typst(
     names = chapters or [f"notebook {i}" for i in range(1, len(notebooks) + 1)]
     parts = [typeset.chapter_of(nb, name) for nb, name in zip(notebooks, names, strict=True)]
     as_of = human_date(stamp.as_of) if stamp.as_of else ""
-    reviewed = _reviewed_to(notebooks)
-    page_as_of = as_of
-    if as_of and reviewed and reviewed < str(stamp.as_of):
-        # Every page says how far the record reaches, not only the edition's date.
-        page_as_of += f"; record reviewed to {human_date(reviewed)}"
+    reviewed = _reviewed_words(notebooks, stamp)
+    # Every page says how far the record reaches, not only the edition's date.
+    page_as_of = f"{as_of}; record reviewed to {reviewed}" if as_of and reviewed else as_of
     meta = {
         "title": stamp.title,
         "subtitle": subtitle if subtitle and subtitle != stamp.title else "",
