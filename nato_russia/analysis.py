@@ -865,13 +865,15 @@ def incident_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
         if isinstance(row.contact, str):
             return f"{row.contact} ({format_date(row.contact_date, row.contact_precision)})"
         if isinstance(row.attempt, str):
-            return f"none; attempt failed: {row.attempt}"
+            return f"none on record (an attempt failed: {row.attempt})"
         return "none on record"
 
+    causes = incidents["event_id"].map(data.events.set_index("event_id")["reason"])
     return pd.DataFrame(
         {
             "date": [format_date(d, p) for d, p in zip(incidents["date"], incidents["precision"])],
             "incident": [_graded(t, g) for t, g in zip(incidents["incident"], incidents["confidence"])],
+            "cause, as its documents give it": causes.fillna("not given").tolist(),
             "NATO–Russia contact within a month": [contact_words(row) for row in incidents.itertuples()],
             "_row_id": incidents["event_id"].map(fact_anchor),
             "_source_ids": incidents["source_ids"],

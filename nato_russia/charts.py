@@ -25,7 +25,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from nato_russia import analysis, narrative  # noqa: E402
+from nato_russia import analysis  # noqa: E402
 from nato_russia.data import Dataset  # noqa: E402
 from nato_russia.params import ReportParameters  # noqa: E402
 
@@ -307,8 +307,18 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
                 )
                 if int(cut[measure].iloc[0])
             ]
+            decided = row.decided_date
+            if not pd.isna(decided) and decided < row.effective_date:
+                # Expelled on the day of the decision, capped from a later day: the label says both, at the
+                # decision's date (6 Oct 2021: eight expelled; the cap of 10 from 1 Nov).
+                label = (
+                    f"{analysis.format_date(decided, 'day')}: " + ", ".join(parts) + f"\ncap {row.staff_count} from "
+                    f"{analysis.format_date(row.effective_date, row.date_precision)}"
+                )
+                labels.append((decided, row.staff_count, label, row.effective_date))
+                continue
             label += "\n" + "\n".join(parts)
-        labels.append((row.effective_date, row.staff_count, label))
+        labels.append((row.effective_date, row.staff_count, label, row.effective_date))
     announced = [
         f"cap {row.staff_count} from {analysis.format_date(row.effective_date, row.date_precision)}"
         for row in pending.itertuples()
@@ -319,16 +329,17 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
             announced.append(f"mission suspended\nfrom {when}")
         else:
             axis.axvline(suspension.event_date, color=ORANGE, linewidth=1.2)
-            same_day = [i for i, (date, _, _) in enumerate(labels) if date == suspension.event_date]
-            if same_day:  # the cut and the suspension on one day share one label
-                date, level, text = labels[same_day[0]]
-                labels[same_day[0]] = (date, level, text + "\nRussia suspends mission")
+            same_day = [i for i, (*_, anchor) in enumerate(labels) if anchor == suspension.event_date]
+            if same_day:  # a cut taking effect the day of the suspension shares its label
+                date, level, text, anchor = labels[same_day[0]]
+                addition = "Russia suspends mission" if date == anchor else f"{when}: Russia suspends mission"
+                labels[same_day[0]] = (date, level, text + "\n" + addition, anchor)
             else:
-                labels.append((suspension.event_date, None, f"{when}: mission suspended by Russia"))
+                labels.append((suspension.event_date, None, f"{when}: mission\nsuspended by Russia", None))
     if announced:
-        labels.append((end, None, "\n".join(["announced:", *announced])))
+        labels.append((end, None, "\n".join(["announced:", *announced]), None))
     taken: list[list[tuple[float, float]]] = [[] for _ in LABEL_ROWS]
-    for date, level, label in labels:
+    for date, level, label, anchor in labels:
         at = (date - axis_start) / (end - axis_start)
         lines = label.split("\n")
         width = LABEL_CHAR_WIDTH * max(map(len, lines))
@@ -344,7 +355,7 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
         label = "\n".join(f"{line} " if right else f" {line}" for line in lines)
         axis.annotate(
             label,
-            (date, level if level is not None else 0),
+            (anchor if anchor is not None else date, level if level is not None else 0),
             xytext=(date, LABEL_ROWS[row]),
             textcoords=("data", "axes fraction"),
             ha="right" if right else "left",
@@ -814,16 +825,18 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     axis.tick_params(axis="y", length=0)
     axis.spines["left"].set_visible(False)
     longest = int(status["days_silent"].max()) if len(status) else 1
-    axis.set_xlim(0, longest * 2.1)
-    axis.set_xlabel(f"days without a dated meeting, call or letter, to {count_end:%-d %b %Y}")
+    axis.set_xlim(0, longest * 1.75)
+    axis.set_xlabel(f"days without a dated meeting, call or letter, to {count_end:%-d %B %Y}")
     axis.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     title = "Days since the last dated contact on each channel"
     if len(status):
         freshest = status.sort_values("days_silent").iloc[0]
         prefix = "at least " if freshest["silence_is_minimum"] else ""
+        last = analysis.format_long_date(freshest["last_contact"], freshest["last_contact_precision"])
+        on = "on" if freshest["last_contact_precision"] == "day" else "in"
         title = (
-            f"The last dated contact on any NATO–Russia channel, on {narrative.in_sentence(freshest['channel'])}, "
-            f"came {prefix}{freshest['days_silent']:,} days before {count_end:%-d %b %Y}"
+            f"The last dated NATO–Russia contact was {on} {last}, "
+            f"{prefix}{freshest['days_silent']:,} days before {count_end:%-d %B %Y}"
         )
     _title(axis, title)
     source_ids = set()
@@ -838,8 +851,8 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     caption = (
         f"Silence on each channel: days from the last dated meeting, call or letter to {count_end:%-d %B %Y}"
         + (", the day the record was reviewed to" if count_end < as_of else "")
-        + f". Bar colour is the channel's status ({_status_key(status['status'])}); fainter bars rest on weaker "
-        "evidence."
+        + f". Bar colour is the channel's status ({_status_key(status['status'])}); a fainter bar's last contact "
+        "rests on weaker evidence (grade M or below)."
     )
     if reported:
         caption += (

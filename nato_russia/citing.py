@@ -34,7 +34,8 @@ def citation_html(source_ids: list[str], numbers: dict[str, int], anchor) -> str
 
 def entry_html(entry: dict, number: int, anchor: str) -> str:
     """One numbered entry of a source list: the title (linked; with an English gloss if it is in another
-    language), author, publisher, date and a short form of the address, since links are invisible on paper."""
+    language), author, publisher, date, where in it the record's facts are, and its whole address, since links are
+    invisible on paper."""
     title = f'<a href="{html.escape(entry["url"])}">{html.escape(entry["title"])}</a>'
     if entry.get("title_english"):
         title += f' <span class="gloss">[{html.escape(entry["title_english"])}]</span>'
@@ -43,9 +44,10 @@ def entry_html(entry: dict, number: int, anchor: str) -> str:
         parts.append(html.escape(entry["author"]))
     parts.append(html.escape(entry["publisher"]))
     parts.append(html.escape(entry["date"]))
-    address = f'<span class="address">{html.escape(entry["short_url"])}</span>'
+    where = f' <span class="where">At {html.escape(entry["where"])}.</span>' if entry.get("where") else ""
+    address = f'<span class="address">{html.escape(entry["address"])}</span>'
     source = html.escape(str(entry["id"]), quote=True)
-    return f'<li id="{anchor}" value="{number}" data-source="{source}">{", ".join(parts)}. {address}</li>'
+    return f'<li id="{anchor}" value="{number}" data-source="{source}">{", ".join(parts)}.{where} {address}</li>'
 
 
 def list_html(items: list[str], list_anchor: str = "") -> str:

@@ -181,8 +181,7 @@ def review_note(data: Dataset, as_of: dt.date) -> str:
         )
     gap = analysis.review_gap(data, as_of)
     text = (
-        f"**The record was reviewed for new events up to {_day(count_end)}.** Counts of days stop there, "
-        f"and nothing after that day is known to this edition of {_day(as_of)}."
+        f"**The record was reviewed for new events up to {_day(count_end)}, and every figure here describes that day.**"
     )
     events = analysis.done_events(data)
     recorded = events[(events["event_date"] <= pd.Timestamp(count_end)) & ~events["category"].isin(["scheduled"])]
@@ -195,9 +194,11 @@ def review_note(data: Dataset, as_of: dt.date) -> str:
         )
     if analysis.review_is_stale(data, as_of):
         text += (
-            f" **Notice:** the review is {describe_days(gap)} older than this edition, so events since "
-            f"{_day(count_end)} may be missing."
+            f" **Notice:** this edition of {_day(as_of)} adds nothing after that day, so events of the "
+            f"{describe_days(gap)} since may be missing."
         )
+    else:
+        text += f" This edition of {_day(as_of)} adds nothing after that day."
     held = analysis.uncovered_plans(data, as_of)
     if len(held):
         names = analysis.join_and(
@@ -261,6 +262,20 @@ def _the_break(data: Dataset) -> str | None:
     return text + "." + cite(data, sources)
 
 
+def open_before_the_break(data: Dataset) -> tuple[dt.date, pd.DataFrame] | None:
+    """The day before NATO's expulsion decision that Russia's suspension of its mission answered, and the
+    NATO–Russia channels open that day (as the record now knows them): what the breakdown is measured against.
+    None before the suspension is in force, or if no decision is on record."""
+    suspension = analysis.mission_suspension(data)
+    expelled = analysis.expulsions(data)
+    if suspension is None or suspension.is_pending or expelled.empty:
+        return None
+    decision_id = expelled.sort_values("effective_date").iloc[-1]["event_id"]
+    eve = (data.events.set_index("event_id").at[decision_id, "event_date"] - pd.Timedelta(days=1)).date()
+    then = analysis.nato_russia_channels(analysis.channel_status(data, eve), data)
+    return eve, then[then["status"] == "open"]
+
+
 def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> str:
     """What is left: the open NATO–Russia channels (with any unanswered attempt on one) and the last dated contact."""
     count_end = analysis.counted_to(data, as_of)
@@ -274,7 +289,28 @@ def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> s
         f"{number_word(len(open_rows)).capitalize()} of the {number_word(len(status))} channels NATO and Russia "
         f"have had since {_first_year(data)} {verb} open on {_day(count_end)}"
     )
-    if len(announced):
+    before = open_before_the_break(data)
+    if before is not None and not len(announced):
+        # Measured against what was open before the break, not against every channel since 1991 (the PJC was
+        # replaced in 2002; practical cooperation was suspended in 2014).
+        eve, then = before
+        kept = open_rows[open_rows["channel_id"].isin(then["channel_id"])]
+        new_rows = open_rows.drop(kept.index)
+        verb = ("was" if past else "is") if len(kept) <= 1 else ("were" if past else "are")
+        text = (
+            f"{'None' if kept.empty else number_word(len(kept)).capitalize()} of the {number_word(len(then))} "
+            f"channels open on {_day(eve)}, the eve of that decision, {verb} still open on {_day(count_end)}"
+        )
+        if len(kept):
+            text += ": " + analysis.join_and([_the(name) for name in kept["channel"]])
+        if len(new_rows):
+            opened = [
+                f"{_the(row.channel)}, set up {_on(row.since, row.since_precision)}" for row in new_rows.itertuples()
+            ]
+            text += ("; the one line left is " if len(new_rows) == 1 else "; the lines left are ") + analysis.join_and(
+                opened
+            )
+    elif len(announced):
         when = _day(announced["announced_from"].min())
         opening = _announced_openings(data, as_of)
         left = len(open_rows) - len(announced) + len(opening)
@@ -505,29 +541,40 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
     nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"]
     since = contacts[contacts["channel_id"].isin(nato) & (contacts["event_date"] >= incidents["event_date"].min())]
     first = incidents["event_date"].min()
-    text = (
-        f"It matters because incidents keep testing the allies: {number_word(len(incidents))} on or near allied "
-        f"territory, airspace or undersea infrastructure are on record since {first:%B %Y}, the latest on "
-        f"{_day(latest['event_date'])}"
-    )
     sources = list(latest["source_ids"])
-    if since.empty:
-        said = _incident_letters(data, first, count_end)
-        if said is None:
-            text += ", and no dated NATO–Russia contact about any of them is on record"
-        if said is not None:
-            who = speaker(data, said["event_id"]) or "one side"
-            who = f"{who}," if "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
-            return (
-                text + "." + cite(data, sources) + f" No dated NATO–Russia contact about any of them is on record, "
-                f"though {who} has said the channel carries exchanges on specific incidents, without dating one."
-                + cite(data, said["source_ids"])
-            )
-    return text + "." + cite(data, sources)
+    counted = (
+        f"{number_word(len(incidents))} incidents near the allies' borders since {first:%B %Y} in the record "
+        "(a selection; not all are blamed on Russia)"
+    )
+    if not since.empty:
+        text = (
+            f"It matters because crises near the allies go on: {counted}, the latest on {_day(latest['event_date'])}."
+        )
+        return text + cite(data, sources)
+    text = (
+        f"It matters because crises near the allies go on while the lines are all but silent: none of the {counted} "
+        "drew a dated NATO–Russia contact." + cite(data, sources)
+    )
+    said = _incident_letters(data, first, count_end)
+    if said is not None:
+        first_said, last_said = said
+        who = speaker(data, last_said["event_id"]) or "one side"
+        when = _on(first_said["event_date"], "day") + cite(data, first_said["source_ids"])
+        if last_said["event_id"] != first_said["event_id"]:
+            when += " and again " + _on(last_said["event_date"], "day") + cite(data, last_said["source_ids"])
+        who = f"{who}," if "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
+        text += (
+            f" {who[:1].upper() + who[1:]} said {when} that the channel carries exchanges on specific incidents, "
+            "but dated none."
+        )
+    return text
 
 
-def _incident_letters(data: Dataset, first: pd.Timestamp, count_end: pd.Timestamp) -> pd.Series | None:
-    """The latest statement, since the first incident, that a NATO–Russia channel carries letters on incidents."""
+def _incident_letters(
+    data: Dataset, first: pd.Timestamp, count_end: pd.Timestamp
+) -> tuple[pd.Series, pd.Series] | None:
+    """The first and the latest statement, since the first incident, that a NATO–Russia channel carries
+    exchanges on incidents (each cited to its own documents), or None."""
     nato = data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"]
     reports = analysis.use_reports(data)
     reports = reports[
@@ -537,11 +584,8 @@ def _incident_letters(data: Dataset, first: pd.Timestamp, count_end: pd.Timestam
     ]
     if reports.empty:
         return None
-    # The latest such statement, cited with the first, since each says it in its own words.
     ordered = reports.sort_values("event_date")
-    latest = ordered.iloc[-1].copy()
-    latest["source_ids"] = tuple(dict.fromkeys(list(ordered.iloc[0]["source_ids"]) + list(latest["source_ids"])))
-    return latest
+    return ordered.iloc[0], ordered.iloc[-1]
 
 
 def _to_watch(data: Dataset, as_of: dt.date) -> str | None:
@@ -565,6 +609,9 @@ def _to_watch(data: Dataset, as_of: dt.date) -> str | None:
     for row in upcoming[upcoming["category"].isin(analysis.PLANNED_CATEGORIES)].itertuples():
         when = analysis.format_long_date(row.event_date, row.date_precision)
         item = f"{_the(row.title)} ({when}"
+        if row.date_precision == "year" and row.confidence != "H":
+            # A year without a date, resting on one account (Albania's 2027 summit: its prime minister's word).
+            item += ", by one account; NATO has given no date"
         if row.event_date.date() <= as_of:
             item += ", after the record's review date"
         items.append(item + ")")
@@ -610,9 +657,21 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
         value += f"; {left} after the changes announced for {when}"
         if len(_announced_openings(data, as_of)):
             value += ", plus the emergency channel Russia named"
+    figure = f"NATO–Russia channels open, of all since {_first_year(data)}"
+    before = open_before_the_break(data)
+    if before is not None and not len(announced):
+        eve, then = before
+        kept = open_rows["channel_id"].isin(then["channel_id"])
+        figure = "NATO–Russia channels open"
+        value = f"{len(open_rows)}"
+        if (~kept).any():
+            set_up = open_rows[~kept]
+            value += f" (set up {analysis.format_date(set_up['since'].min(), 'month')})" if kept.sum() == 0 else ""
+        value += f"; {'none' if not kept.any() else int(kept.sum())} of the {len(then)} open on "
+        value += analysis.format_date(pd.Timestamp(eve), "day")
     rows = [
         {
-            "figure": f"NATO–Russia channels open, of all since {_first_year(data)}",
+            "figure": figure,
             "value": value,
             "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
             "_source_ids": tuple(i for ids in open_rows["status_source_ids"] for i in ids),
@@ -850,18 +909,20 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     if len(others):
         described = []
         for row in others.itertuples():
-            text = f"{_the(row.channel)} (open since {analysis.format_long_date(row.since, row.since_precision)}"
+            text = f"{_the(row.channel)} (set up {_on(row.since, row.since_precision)}"
             latest = max([d for d in (row.last_contact, row.last_report) if not pd.isna(d)], default=None)
             if latest is not None and latest > row.since:
                 text += f"; last reported in use in {latest:%B %Y}"
+                if (pd.Timestamp(analysis.counted_to(data, as_of)) - latest).days > 365:
+                    # Years without a word: "open" would say more than the record does.
+                    text += "; nothing on record since"
             described.append(text + ")")
         names = analysis.join_and(described)
-        verb = "is" if len(others) == 1 else "are"
         later = [i for ids in others["last_report_source_ids"] for i in ids][:1]
         later += [i for ids in others["last_contact_source_ids"] for i in ids][:1]
         sentences.append(
-            f"Beside NATO's, {number_word(len(others))} US channel{'s' if len(others) > 1 else ''} to Russia's "
-            f"military {verb} open: {names}."
+            f"Besides NATO's emergency channel, {number_word(len(others))} US channel{'s' if len(others) > 1 else ''}"
+            f" to Russia's military {'has' if len(others) == 1 else 'have'} not been closed: {names}."
             + cite(data, [i for ids in others["status_source_ids"] for i in ids][:2] + later)
         )
     us = _us_contact(data, as_of)
@@ -874,7 +935,9 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             f"{_the(row.channel)} ({row.status} since {analysis.format_long_date(row.since, row.since_precision)})"
             for row in older.itertuples()
         ]
-        sentences.append(f"Closed or suspended earlier, and not in the table: {analysis.join_and(parts)}.")
+        sentences.append(
+            f"Closed, suspended or fallen dormant earlier, and not in this table: {analysis.join_and(parts)}."
+        )
     return " ".join(s for s in sentences if s)
 
 
@@ -996,19 +1059,31 @@ def history_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
             [analysis.format_long_date(row.event_date, row.date_precision) for row in frame.itertuples()]
         )
 
+    # A suspension known only to the year from one side's later remark is not a dated decision: it is told
+    # apart, with whose account it is, so "suspended N times" counts decisions a document dates.
+    dated = suspensions[suspensions["date_precision"].isin(["day", "month"])]
+    claimed = suspensions[~suspensions["date_precision"].isin(["day", "month"])]
     text = (
         f"Between {start:%Y} and {end:%Y} NATO–Russia cooperation or contact was suspended "
-        f"{_times(len(suspensions))}"
-        + (f" ({when(suspensions)})" if len(suspensions) else "")
-        + f" and resumed {_times(len(resumptions))}"
+        + (f"{_times(len(dated))} on a known day" if len(claimed) else _times(len(dated)))
+        + (f" ({when(dated)})" if len(dated) else "")
+    )
+    for row in claimed.itertuples():
+        who = speaker(data, row.event_id) or "one side"
+        text += (
+            f", and once more {_on(row.event_date, row.date_precision)} according to {who}, who gives no day"
+            + cite(data, row.source_ids)
+        )
+    text += (
+        f"; it resumed {_times(len(resumptions))}"
         + (f" ({when(resumptions)})" if len(resumptions) else "")
         + ", each decision counted once however many channels it touched."
     )
-    if len(suspensions):
-        latest = last_row(suspensions)
+    if len(dated):
+        latest = last_row(dated)
         channels = data.channels.set_index("channel_id")["channel_name"]
         what = _the(channels[latest.channel_id]) if isinstance(latest.channel_id, str) else "cooperation"
-        text += f" The latest, {_on(latest.event_date, latest.date_precision)}, concerned {what}." + cite(
+        text += f" The latest dated one, {_on(latest.event_date, latest.date_precision)}, concerned {what}." + cite(
             data, latest.source_ids
         )
     suspension = analysis.mission_suspension(data)
@@ -1080,7 +1155,14 @@ GLOSSARY = {
     "MLM": "NATO Military Liaison Mission in Moscow, opened in 2002",
     "NAC": "North Atlantic Council, NATO's decision-making body of all allies",
     "NACC": "North Atlantic Cooperation Council, set up in 1991, where Russia took the Soviet seat",
-    "New START": "US–Russia treaty limiting strategic nuclear arms, in force from 2011",
+    "New START": "US–Russia treaty limiting strategic nuclear arms, in force from 2011; extended in 2021 to 5 "
+    "February 2026",
+    "RUSI": "Royal United Services Institute, a defence think tank in London",
+    "Article 4": "the article of NATO's founding treaty under which an ally that feels threatened asks for "
+    "consultations",
+    "DNR": "the self-proclaimed 'Donetsk People's Republic' in eastern Ukraine",
+    "LNR": "the self-proclaimed 'Luhansk People's Republic' in eastern Ukraine",
+    "AFP": "Agence France-Presse, the French news agency",
     "NRC": "NATO–Russia Council, set up in 2002, the forum of the allies and Russia",
     "PfP": "Partnership for Peace, NATO's programme of practical cooperation with partners, from 1994",
     "PJC": "NATO–Russia Permanent Joint Council, set up in 1997, the NRC's predecessor",
@@ -1294,6 +1376,8 @@ def _fact_label(data: Dataset, fact_id: str, fallback: str) -> str:
     events = data.events.set_index("event_id")
     if fact_id in events.index:
         row = events.loc[fact_id]
+        if str(row["title"]).endswith(")"):  # "… suspended (autumn 2021)": the title already dates it
+            return str(row["title"])
         return f"{row['title']} ({analysis.format_date(row['event_date'], row['date_precision'])})"
     staffing = data.staffing.set_index("staffing_id")
     if fact_id in staffing.index:
@@ -1324,9 +1408,18 @@ def reader_corrections(corrections: pd.DataFrame) -> pd.DataFrame:
     return corrections[corrections["field"] != "id"]
 
 
-def corrections_table(data: Dataset) -> pd.DataFrame:
-    """The corrections made to published facts up to the as-of date, newest first, each with its reason."""
-    log = reader_corrections(data.corrections).sort_values(["corrected_on", "correction_id"], ascending=[False, True])
+#: Corrections that change what a brief told its readers (a date, a status, a count, an attribution); a change of
+#: grade or of the document cited is listed in the full analysis and the data.
+BRIEF_FIELDS = ("start", "end", "date", "category", "removed", "title", "channel")
+
+
+def corrections_table(data: Dataset, fields: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The corrections made to published facts up to the as-of date, newest first, each with its reason
+    (only those of `fields`, if given)."""
+    log = reader_corrections(data.corrections)
+    if fields is not None:
+        log = log[log["field"].isin(fields)]
+    log = log.sort_values(["corrected_on", "correction_id"], ascending=[False, True])
     log = _collapse_chains(log)
     rows = []
     for row in log.itertuples():
@@ -1370,12 +1463,29 @@ def _collapse_chains(log: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(kept) if kept else log
 
 
-def corrections_note(data: Dataset) -> str:
-    """One sentence before the corrections table: how many, and where readers send a new one."""
-    count = len(_collapse_chains(reader_corrections(data.corrections)))  # as the table lists them
+def corrections_note(data: Dataset, fields: tuple[str, ...] | None = None) -> str:
+    """One sentence before the corrections: how many, and what the list leaves to the full analysis."""
+    log = reader_corrections(data.corrections)
+    shown = log if fields is None else log[log["field"].isin(fields)]
+    count = len(_collapse_chains(shown))  # as the table lists them
     if not count:
         return "No published fact had been corrected by the as-of date."
-    return (
-        f"{_plural(count, 'correction').capitalize()} to published facts had been made by the as-of date, "
-        "newest first; each says what changed and why."
+    first = analysis.format_long_date(log["corrected_on"].min(), "day")
+    if fields is None:
+        return (
+            f"{_plural(count, 'correction').capitalize()} to published facts {'was' if count == 1 else 'were'} "
+            f"made between {first} and the as-of date; each is listed below, newest first, with what changed, why "
+            "and the document behind it."
+        )
+    text = (
+        f"Since the first correction, on {first}, {_plural(count, 'published fact')} "
+        f"{'has' if count == 1 else 'have'} been corrected in ways that change what a reader was told; "
+        "each is listed below, newest first, with what changed and why."
     )
+    left = len(_collapse_chains(log)) - count
+    if left > 0:
+        text += (
+            f" {_plural(left, 'further correction').capitalize()} changed only a grade or the document cited; "
+            "the full analysis lists them."
+        )
+    return text

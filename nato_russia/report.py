@@ -386,7 +386,8 @@ def source_entries(data: Dataset, source_ids: list[str]) -> list[dict]:
                 "publisher": row.publisher,
                 "date": analysis.format_long_date(row.published_date, row.published_precision),
                 "url": row.url,
-                "short_url": short_address(row.url),
+                "address": printed_address(row.url),
+                "where": where_cited(data, source_id),
                 "title_english": None if pd.isna(row.title_english) else row.title_english,
                 "language": row.language,
                 "type": row.source_type,
@@ -425,21 +426,33 @@ def _primary_first(data: Dataset, source_ids) -> list[str]:
     )
 
 
-def short_address(url: str, limit: int = 52) -> str:
-    """A web address as print shows it: no scheme, no 'www.', no query; long paths shortened in the middle."""
-    from urllib.parse import urlsplit
+def printed_address(url: str) -> str:
+    """A web address as print shows it: whole, so a reader of the paper copy can type it (percent-encoding
+    decoded, so a Cyrillic path reads as text; a host's trailing dot dropped)."""
+    from urllib.parse import unquote, urlsplit
 
     parts = urlsplit(url)
-    host = parts.netloc.removeprefix("www.")
-    path = parts.path.rstrip("/")
-    text = host + path
-    if len(text) <= limit:
-        return text
-    last = path.rsplit("/", 1)[-1]
-    room = limit - len(host) - 3
-    if room < 8:
-        return host + "/…"
-    return f"{host}/…/{last[-room:] if len(last) > room else last}"
+    host = parts.netloc.rstrip(".")
+    return unquote(f"{parts.scheme}://{host}{parts.path}" + (f"?{parts.query}" if parts.query else ""))
+
+
+#: The longest "where in the document" a source entry prints; the full locators are in citations.csv.
+WHERE_LIMIT = 90
+
+
+def where_cited(data: Dataset, source_id: str) -> str | None:
+    """Where in a document the record's facts are ("para. 3; sec. 'Relations', para. 2"): the citations'
+    locators without their explanatory notes in brackets, each once, cut at a clause if long."""
+    locators = data.citations.loc[data.citations["source_id"] == source_id, "locator"].dropna().astype(str)
+    plain = [re.sub(r"\s*\([^)]*\)", "", locator).strip(" ;,") for locator in locators]
+    parts = list(dict.fromkeys(part for part in plain if part))
+    text = ""
+    for part in parts:
+        candidate = f"{text}; {part}" if text else part
+        if len(candidate) > WHERE_LIMIT:
+            return (text + "; …") if text else part[:WHERE_LIMIT].rstrip() + "…"
+        text = candidate
+    return text or None
 
 
 def _in_list_order(data: Dataset, source_ids) -> list[str]:

@@ -26,7 +26,6 @@ import struct
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from nato_russia import paths
 
@@ -73,19 +72,10 @@ def string(text: str) -> str:
 
 
 def printed_address(entry: dict) -> str:
-    """The address a source entry prints: its `short_url` (report.short_address), as a reader types it.
-
-    Percent-encoding is decoded and a host's trailing dot ("wz.de./") dropped, should the entry still carry
-    them. Only an entry without a `short_url` has its address shortened here (host and path, cut at the end).
-    """
-    address = str(entry.get("short_url") or "")
-    if not address:
-        parts = urlsplit(str(entry.get("url") or ""))
-        address = parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
-        if len(address) > 52:
-            address = address[:51] + "…"
-    host, slash, path = unquote(address).partition("/")
-    return host.rstrip(".") + slash + path
+    """The address a source entry prints: its `address` (report.printed_address), whole, with a break
+    allowed after each "/" so a long one wraps inside the column."""
+    address = str(entry.get("address") or entry.get("url") or "")
+    return address.replace("/", "/\u200b")
 
 
 # ------------------------------------------------------------------------------------ citations
@@ -455,7 +445,8 @@ def _entry_markup(entry: dict) -> str:
     for key in ("author", "publisher", "date"):
         if entry.get(key):
             parts.append(escape(entry[key]))
-    return ", ".join(parts) + "."
+    where = f" At {escape(entry['where'])}." if entry.get("where") else ""
+    return ", ".join(parts) + "." + where
 
 
 # "28 May 2002" or "Oct 2021" inside a cell: kept on one line.
