@@ -790,6 +790,18 @@ def staffing_findings(data: Dataset) -> str:
                 + cite(data, [i for ids in earlier["source_ids"] for i in ids]),
             )
         )
+    # Steps that changed no number: NATO's curbs on the mission's access to its headquarters (8 April 2014).
+    curbs = data.events[
+        (data.events["category"] == "staffing")
+        & (data.events["channel_id"] == "russia_mission")
+        & ~data.events["event_id"].isin(steps.loc[steps["measure"] == "staff_cap", "event_id"])
+        & ~data.events["event_id"].isin(cuts.index)
+        # a cut's taking effect is told with the cut
+        & ~data.events["event_date"].isin(steps.loc[steps["measure"] == "staff_cap", "effective_date"])
+    ]
+    for row in curbs.itertuples():
+        what = str(row.summary).split(";")[0].rstrip(".")
+        dated.append((row.event_date, f"{what}." + cite(data, row.source_ids)))
     for event_id, cut in cuts[~cuts.index.isin(steps["event_id"])].iterrows():
         if event_id not in events.index:
             continue
@@ -845,7 +857,13 @@ def staffing_findings(data: Dataset) -> str:
         else:
             sentence = f"From {when} Russia suspended the mission."
         dated.append((suspension.event_date, sentence + cite(data, suspension.source_ids)))
-    return " ".join(sentence for _, sentence in sorted(dated, key=lambda item: item[0]))
+    # Said first, so a section that opens in 2009 has told the reader what it is about.
+    opening = (
+        "Russia's mission to NATO in Brussels was cut in steps, each a decision of NATO's, until Russia suspended it."
+    )
+    if suspension is None or suspension.is_pending:
+        opening = "Russia's mission to NATO in Brussels was cut in steps, each a decision of NATO's."
+    return " ".join([opening] + [sentence for _, sentence in sorted(dated, key=lambda item: item[0])])
 
 
 def channel_findings(data: Dataset, as_of: dt.date) -> str:
@@ -1012,6 +1030,9 @@ def since_rupture_findings(data: Dataset, as_of: dt.date) -> str:
                 f"Since then the record holds {analysis.join_and(since)}, and no dated NATO–Russia contact."
                 + cite(data, [i for ids in pd.concat([failed, reports])["source_ids"] for i in ids][:3])
             )
+    us = _us_contact(data, as_of)
+    if us:
+        sentences.append(us.replace("Since then a", "A later", 1))
     return " ".join(sentences)
 
 
@@ -1223,19 +1244,33 @@ def since_lede(data: Dataset, parameters) -> str:
     military = analysis.dated_contacts(data)
     military = military[(military["channel_id"] == "military_line") & (military["event_date"] >= pd.Timestamp(start))]
     if len(military):
+        ordered = military.sort_values("event_date")
         sentences.append(
-            "NATO's Supreme Allied Commander or the chair of its Military Committee held "
+            "NATO's Supreme Allied Commander Europe or the chair of its Military Committee held "
             f"{_plural(len(military), 'dated call')} or meetings with Russia's chief of the General Staff from "
             f"{military['event_date'].min():%Y} to {military['event_date'].max():%Y}, none since."
-            + cite(data, [i for ids in military.sort_values("event_date").tail(1)["source_ids"] for i in ids])
+            # The first and the last of them: the chart of contacts per year cites the rest.
+            + cite(data, list(ordered.iloc[0]["source_ids"]) + list(ordered.iloc[-1]["source_ids"]))
         )
     suspension = analysis.mission_suspension(data)
     events = analysis.done_events(data)
     war = events[events["event_id"] == analysis.FULL_SCALE_INVASION]
     if suspension is not None and not suspension.is_pending:
+        offices = data.channel_periods[
+            (data.channel_periods["start_date"] == suspension.event_date)
+            & data.channel_periods["channel_id"].isin(
+                data.channels.loc[
+                    data.channels["channel_kind"].isin(["mission", "office"])
+                    & (data.channels["channel_id"] != "russia_mission"),
+                    "channel_id",
+                ]
+            )
+        ]
+        names = data.channels.set_index("channel_id").loc[offices["channel_id"], "channel_name"]
+        shut = analysis.join_and([_the(str(name).replace(" in Moscow", "")) for name in names])
         text = (
-            f"The rupture came when Russia suspended its mission to NATO and shut NATO's Moscow offices on "
-            f"{_when(suspension)}"
+            f"The rupture came when Russia suspended its mission to NATO and shut {shut or 'NATO’s Moscow offices'} "
+            f"in Moscow on {_when(suspension)}"
         )
         sources = list(suspension.source_ids)
         expelled = analysis.expulsions(data)
@@ -1257,41 +1292,116 @@ def since_lede(data: Dataset, parameters) -> str:
     then = analysis.channels_open_on(data, start)
     status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
     open_now = status[status["status"] == "open"]
+    # The lines older than their first record here were there too: named with the rest, not left out.
+    later = [name for name in _first_records_after(data, start) if name not in set(open_now["channel"])]
+    had = list(then["channel"]) + later
     still = then[then["channel_id"].isin(open_now["channel_id"])]
-    newer = open_now[~open_now["channel_id"].isin(then["channel_id"])]
-    verb = ("was" if count_end < as_of else "is") if len(still) <= 1 else ("were" if count_end < as_of else "are")
+    newer = open_now[~open_now["channel_id"].isin(then["channel_id"]) & ~open_now["channel"].isin(later)]
+    past = count_end < as_of
     text = (
-        f"Of the {number_word(len(then))} channels open in {start:%B %Y}, "
-        f"{'none' if still.empty else number_word(len(still))} {verb} still open on {_day(count_end)}"
+        f"In {start:%B %Y} NATO and Russia dealt through {analysis.join_and([_the(name) for name in had])}. "
+        f"By {_day(count_end)} "
+        f"{'none of these' if still.empty else analysis.join_and([_the(n) for n in still['channel']])}"
+        f" {('was' if past else 'is') if still.empty or len(still) == 1 else ('were' if past else 'are')} still open"
     )
     if len(newer):
-        names = analysis.join_and([_the(name) for name in newer["channel"]])
-        text += f"; the {number_word(len(newer))} left, {names}, came later"
-    later = _first_records_after(data, start)
-    if len(later):
-        names = analysis.join_and([_the(name) for name in later])
-        text += f" ({names}, older than {'its' if len(later) == 1 else 'their'} first record, uncounted)"
+        opened = [f"{_the(row.channel)}, set up {_on(row.since, row.since_precision)}" for row in newer.itertuples()]
+        text += ("; the one channel left is " if len(newer) == 1 else "; the channels left are ") + analysis.join_and(
+            opened
+        )
     sentences.append(text + ".")
     changed = _what_changed(data, as_of)
     if changed:
         sentences.append(changed)
-    us = _us_contact(data, as_of)
-    if us:
-        sentences.append(us)
-    if suspension is not None and not suspension.is_pending:
-        incidents = analysis.incidents_and_contacts(data, suspension.event_date.date(), as_of)
-        if len(incidents):
-            with_contact = int(incidents["contact"].map(lambda value: isinstance(value, str)).sum())
-            sentences.append(
-                "It matters because incidents keep testing the allies: since the rupture "
-                f"{number_word(len(incidents))} on or near allied territory are on record, "
-                f"{'none' if not with_contact else number_word(with_contact)} followed within a month by a dated "
-                "NATO–Russia contact."
-            )
+    matters = _why_it_matters(data, as_of)
+    if matters:
+        sentences.append(matters)
     watch = _to_watch(data, as_of)
     if watch:
         sentences.append(watch)
     return "\n\n".join(" ".join(part) for part in (history, sentences) if part)
+
+
+#: What the Council's meetings took up, as the record's summaries word it: a topic and the words that name it.
+COUNCIL_TOPICS = (
+    ("Ukraine", r"Ukraine|Sea of Azov"),
+    ("Afghanistan", r"Afghanistan"),
+    ("military transparency and risk reduction", r"transparency|risk reduction|military activities|air safety"),
+    ("the INF Treaty", r"\bINF\b"),
+)
+
+
+def since_talks_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
+    """What the Council talked about between its restart and its last regular meeting, topic by topic as the
+    record's summaries give them, and how its meetings ended."""
+    gaps = analysis.meeting_gaps(data, start)
+    meetings = analysis.nrc_meetings(data)
+    meetings = meetings[meetings["event_date"].between(pd.Timestamp(start), pd.Timestamp(end))].sort_values(
+        "event_date"
+    )
+    if gaps.empty or meetings.empty:
+        return ""
+    restart, last_gap = gaps.iloc[0], gaps.iloc[-1]
+    run = meetings[meetings["event_date"].between(restart["first_after"], last_gap["last_before"])]
+    if run.empty:
+        return ""
+    counts = []
+    for topic, pattern in COUNCIL_TOPICS:
+        about = run[run["summary"].str.contains(pattern, regex=True, na=False)]
+        if len(about):
+            late = about["event_date"].min() > run["event_date"].min()
+            counts.append(
+                (number_word(len(about)), topic + (f", from {about['event_date'].min():%B %Y}," if late else ""))
+            )
+    text = (
+        f"The Council met again on {_day(restart['first_after'])}, after {describe_days(int(restart['days']))}, "
+        f"and {_plural(len(run), 'time')} in all to {_day(last_gap['last_before'])}."
+    )
+    if counts:
+        (count, topic), rest = counts[0], counts[1:]
+        items = [f"{count} took up {topic}"] + [f"{n} {t}" for n, t in rest]
+        text += f" As the record sums up those meetings, {analysis.join_and(items)}".rstrip(",") + "."
+    text += cite(data, [i for ids in run["source_ids"] for i in ids][:4])
+    inf = analysis.done_events(data)
+    inf = inf[(inf["category"] == "arms_control") & inf["title"].str.contains(r"\bINF\b", na=False)]
+    # The treaty's end, if it came while the Council was silent (2 August 2019): the US withdrawal took effect.
+    silent_until = last_gap["first_after"] if len(gaps) > 1 else pd.Timestamp(end)
+    inf = inf[inf["event_date"].between(last_gap["last_before"], silent_until)].sort_values("event_date")
+    if len(inf):
+        row = inf.iloc[0]
+        what = str(row["summary"]).split(";")[0].rstrip(".")
+        what = "the" + what[3:] if what.startswith("The ") else what
+        text += f" On {_day(row['event_date'])} {what}." + cite(data, row["source_ids"])
+    if len(gaps) > 1:
+        text += (
+            f" The Council then did not meet for {describe_days(int(last_gap['days']))}, until "
+            f"{_day(last_gap['first_after'])}." + cite(data, last_gap["source_ids"])
+        )
+    return text
+
+
+def since_accounts_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
+    """What each side has said since the war began about talking to the other: their own statements on
+    channels, dialogue and contacts, each dated, attributed and cited, oldest first."""
+    events = analysis.done_events(data)
+    war = events[events["event_id"] == analysis.FULL_SCALE_INVASION]
+    after = war["event_date"].iloc[0] if len(war) else pd.Timestamp(start)
+    count_end = pd.Timestamp(analysis.counted_to(data, end))
+    said = events[
+        (events["category"] == "statement")
+        & (events["event_date"] > after)
+        & (events["event_date"] <= count_end)
+        & events["summary"].str.contains(r"channel|dialogue|contacts|communication", regex=True, na=False)
+    ].sort_values("event_date")
+    if said.empty:
+        return ""
+    parts = []
+    for row in said.itertuples():
+        what = str(row.summary).split(";")[0].rstrip(".")
+        if what.split(" ", 1)[0] in ("The", "Foreign", "At"):  # a common noun, not a name, opens the summary
+            what = what[:1].lower() + what[1:]
+        parts.append(f"On {_day(row.event_date)}, {what}." + cite(data, row.source_ids))
+    return "Since the invasion each side has said where it stands on talking to the other. " + " ".join(parts)
 
 
 def since_incident_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
@@ -1321,7 +1431,7 @@ def since_incident_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
         after = incidents[incidents["date"] > suspension.event_date]
         if len(after) and not (contacted["date"] > suspension.event_date).any():
             text += (
-                f" Of the {number_word(len(after))} since Russia's mission closed in "
+                f" Of the {number_word(len(after))} since Russia suspended its mission in "
                 f"{suspension.event_date:%B %Y}, none was."
             )
     if len(tried):

@@ -344,7 +344,7 @@ def test_no_count_or_date_runs_past_the_review_date_unless_it_says_so(real):
 def test_one_sides_accounts_are_attributed(real):
     text, _ = real
     assert "Poland's foreign minister reported" in text  # the Council's end rests on his account
-    assert "according to Russia's foreign ministry (Vladislav Maslennikov" in text  # so does the break on the political line
+    assert "according to Russia's foreign ministry (Vladislav Maslennikov" in text  # the political line
     assert "Russia's ambassador to Belgium" in text  # who says the emergency channel is used
 
 
