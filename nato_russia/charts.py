@@ -627,8 +627,9 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
             _lane_end_note(
                 axis, f"{row.status} from {when}", lanes[row.channel_id], end, STATUS_COLOURS.get(row.status, INK)
             )
-    verb = "is" if open_now == 1 else "are"
-    _title(axis, f"Of {len(recorded)} channels between NATO and Russia, {open_now} {verb} open on {reviewed:%-d %b %Y}")
+    past = reviewed.date() < parameters.as_of  # counts stop at the review: what was true then, in the past tense
+    verb = ("was" if past else "is") if open_now == 1 else ("were" if past else "are")
+    _title(axis, f"Of {len(recorded)} channels between NATO and Russia, {open_now} {verb} open on {reviewed:%-d %B %Y}")
     bounds = set(periods["start_event_id"]) | set(periods["end_event_id"].dropna())
     source_ids = analysis.sources_of(data.events[data.events["event_id"].isin(bounds)], marks)
     _source_line(figure, data, source_ids, parameters)

@@ -534,7 +534,7 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
             opening = _announced_openings(data, as_of)
             if len(opening):
                 text += f"; messages in a crisis would then go through {_the(opening['channel'].iloc[0])}"
-            return text + "."
+            return " ".join([text + "."] + _first_reactions(data, as_of))
         return None
     latest = incidents.sort_values("event_date").iloc[-1]
     contacts = analysis.verified_contacts(data)
@@ -555,19 +555,50 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
         f"It matters because crises near the allies go on while the lines are all but silent: none of the {counted} "
         "drew a dated NATO–Russia contact." + cite(data, sources)
     )
+    said = incident_exchanges_said(data, first, count_end)
+    return text + (f" {said}" if said else "")
+
+
+def incident_exchanges_said(data: Dataset, first: pd.Timestamp, count_end: pd.Timestamp) -> str | None:
+    """One side's word that a NATO–Russia channel carries exchanges on incidents, said beside any count of
+    incidents without a dated contact: who said it, when (first and latest), each cited; None if no one has."""
     said = _incident_letters(data, first, count_end)
-    if said is not None:
-        first_said, last_said = said
-        who = speaker(data, last_said["event_id"]) or "one side"
-        when = _on(first_said["event_date"], "day") + cite(data, first_said["source_ids"])
-        if last_said["event_id"] != first_said["event_id"]:
-            when += " and again " + _on(last_said["event_date"], "day") + cite(data, last_said["source_ids"])
-        who = f"{who}," if "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
-        text += (
-            f" {who[:1].upper() + who[1:]} said {when} that the channel carries exchanges on specific incidents, "
-            "but dated none."
-        )
-    return text
+    if said is None:
+        return None
+    first_said, last_said = said
+    who = speaker(data, last_said["event_id"]) or "one side"
+    when = _on(first_said["event_date"], "day") + cite(data, first_said["source_ids"])
+    if last_said["event_id"] != first_said["event_id"]:
+        when += " and again " + _on(last_said["event_date"], "day") + cite(data, last_said["source_ids"])
+    who = f"{who}," if "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
+    return (
+        f"{who[:1].upper() + who[1:]} said {when} that the channel carries exchanges on specific incidents, "
+        "but dated none."
+    )
+
+
+def _first_reactions(data: Dataset, as_of: dt.date) -> list[str]:
+    """What people said of Russia's announcement in the days after it, while it was pending: the first
+    statement of each person on record (NATO's spokesperson, then the experts), attributed, each cited."""
+    suspension = analysis.mission_suspension(data)
+    if suspension is None or not suspension.is_pending:
+        return []
+    events = analysis.done_events(data)
+    said = events[
+        (events["category"] == "statement")
+        & events["event_date"].between(pd.Timestamp(suspension.known_date), pd.Timestamp(as_of))
+    ].sort_values(["event_date", "event_id"])
+    people = set(data.entities.loc[data.entities["entity_type"] == "person", "entity_id"])
+    actors = data.event_entities[
+        (data.event_entities["participant_role"] == "actor") & data.event_entities["entity_id"].isin(people)
+    ]
+    first_of_each = actors[actors["event_id"].isin(said["event_id"])]
+    first_of_each = first_of_each.assign(
+        order=first_of_each["event_id"].map({e: i for i, e in enumerate(said["event_id"])})
+    )
+    chosen = first_of_each.sort_values("order").drop_duplicates("entity_id")["event_id"]
+    rows = said[said["event_id"].isin(chosen)]
+    return [str(row.summary).rstrip(".") + "." + cite(data, row.source_ids) for row in rows.itertuples()]
 
 
 def _incident_letters(
@@ -1179,6 +1210,7 @@ GLOSSARY = {
     "New START": "US–Russia treaty limiting strategic nuclear arms, in force from 2011; extended in 2021 to 5 "
     "February 2026",
     "RUSI": "Royal United Services Institute, a defence think tank in London",
+    "IISS": "International Institute for Strategic Studies, a think tank in London",
     "Article 4": "the article of NATO's founding treaty under which an ally that feels threatened asks for "
     "consultations",
     "DNR": "the self-proclaimed 'Donetsk People's Republic' in eastern Ukraine",
@@ -1269,8 +1301,8 @@ def since_lede(data: Dataset, parameters) -> str:
         names = data.channels.set_index("channel_id").loc[offices["channel_id"], "channel_name"]
         shut = analysis.join_and([_the(str(name).replace(" in Moscow", "")) for name in names])
         text = (
-            f"The rupture came when Russia suspended its mission to NATO and shut {shut or 'NATO’s Moscow offices'} "
-            f"in Moscow on {_when(suspension)}"
+            f"The rupture came on {_when(suspension)}, when Russia suspended its mission to NATO and shut "
+            f"{shut or 'NATO’s offices'} in Moscow"
         )
         sources = list(suspension.source_ids)
         expelled = analysis.expulsions(data)
@@ -1284,10 +1316,12 @@ def since_lede(data: Dataset, parameters) -> str:
                 f"staff on {_day(decision['event_date'])}"
             )
             sources += list(decision["source_ids"])
-        if len(war):
-            text += f"; {_lower_first(str(war.iloc[0]['summary']).rstrip('.'))} on {_day(war.iloc[0]['event_date'])}"
-            sources += list(war.iloc[0]["source_ids"])
         sentences.append(text + "." + cite(data, sources))
+        if len(war):  # its own sentence: the war is the rupture's context, not part of the act
+            sentences.append(
+                f"{str(war.iloc[0]['summary']).rstrip('.')} on {_day(war.iloc[0]['event_date'])}."
+                + cite(data, war.iloc[0]["source_ids"])
+            )
     history, sentences = sentences, []  # the years told so far; what stands now gets its own paragraph
     then = analysis.channels_open_on(data, start)
     status = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
@@ -1539,6 +1573,8 @@ def corrections_table(data: Dataset, fields: tuple[str, ...] | None = None) -> p
             change = "added to the record"
         elif row.field == "removed":
             change = "removed from the record"
+        elif row.field == "summary":
+            change = "summary reworded"  # the reason says how; the two texts in full are in the data
         elif row.field == "category":
             change = f"kind of fact: {_KIND_WORDS.get(old, old)} → {_KIND_WORDS.get(new, new)}"
         else:

@@ -161,6 +161,8 @@ class ReportRun:
         """Display narrative whose numbers come from the data (Markdown)."""
         from IPython.display import display
 
+        if not markdown.strip():  # a finding with nothing to say (no such event on record) prints nothing
+            return
         # Markdown passes inline HTML through, so a citation reads the same here as in a table.
         self.shown_words.append(markdown)
         screen = CITATION.sub(lambda match: " " + self.cite(citation_ids(match.group(1))), markdown)

@@ -987,6 +987,24 @@ def remaining_channels(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def unnamed_attempts_note(data: Dataset, as_of: dt.date) -> str:
+    """Why the table of open channels shows no unanswered attempt while the record holds some: the attempts
+    name no line. Empty when every attempt is tied to a channel."""
+    count_end = pd.Timestamp(analysis.counted_to(data, as_of))
+    failed = analysis.done_events(data)
+    failed = failed[(failed["category"] == "failed_contact") & (failed["event_date"] <= count_end)]
+    unnamed = failed[failed["channel_id"].isna()].sort_values("event_date")
+    if unnamed.empty:
+        return ""
+    parts = [f"{row.title} ({_long(row.event_date, row.date_precision)})" for row in unnamed.itertuples()]
+    count = _words(len(unnamed))
+    return (
+        f"The record holds {count} unanswered {'attempt' if len(unnamed) == 1 else 'attempts'} to reach Russia that "
+        f"{'names' if len(unnamed) == 1 else 'name'} no line, so the table ties none to a channel: "
+        f"{analysis.join_and(parts)}." + narrative.cite(data, _ids(unnamed))
+    )
+
+
 def remaining_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     """What each open channel has carried, for readers: statements counted from the same day on every row."""
     remaining = remaining_channels(data, as_of)
@@ -1201,8 +1219,8 @@ def history_headline(data: Dataset, parameters: ReportParameters) -> str:
         )
     return (
         f"{_words(summary['peak']).capitalize()} NATO–Russia channels were open as late as "
-        f"{summary['peak_until']:%B %Y}; {_words(summary['now'])} {'has' if summary['now'] == 1 else 'have'} "
-        f"been since {summary['since_label']}."
+        f"{summary['peak_until']:%B %Y}; {'only ' if summary['now'] == 1 else ''}{_words(summary['now'])} "
+        f"{'has' if summary['now'] == 1 else 'have'} been open since {summary['since_label']}."
     )
 
 
@@ -1874,7 +1892,7 @@ def _incidents_overview(data: Dataset, parameters: ReportParameters) -> str | No
     first, latest = incidents["date"].min(), incidents["date"].max()
     text = (
         f"It matters because incidents go on: the record holds {_words(len(incidents))} on or near allied territory "
-        f"since {first:%B %Y}, the latest on {_day(latest)}, and "
+        f"since {first:%B %Y} (a selection, and not all are blamed on Russia), the latest on {_day(latest)}, and "
     )
     text += (
         "no dated NATO–Russia contact in the month after any of them"
@@ -1882,6 +1900,9 @@ def _incidents_overview(data: Dataset, parameters: ReportParameters) -> str | No
         else f"a dated NATO–Russia contact within a month after {_words(int(followed))} of them"
     )
     sentences = [text + "." + narrative.cite(data, _ids(incidents.tail(2)))]
+    said = narrative.incident_exchanges_said(data, first, pd.Timestamp(analysis.counted_to(data, parameters.as_of)))
+    if followed == 0 and said:
+        sentences.append(said)
     if len(tried) == 1:
         row = tried.iloc[0]
         failed = analysis.done_events(data)
@@ -2168,6 +2189,11 @@ def assessment_channels(data: Dataset, parameters: ReportParameters) -> str:
         failed = done[(done["category"] == "failed_contact") & done["title"].isin(tried["attempt"])]
         off_nato = failed[~failed["channel_id"].isin(_nato_ids(data))]
         sentences.append(text + ".")
+        said = narrative.incident_exchanges_said(
+            data, incidents["date"].min(), pd.Timestamp(analysis.counted_to(data, as_of))
+        )
+        if followed == 0 and said:
+            sentences.append(said)
         if len(off_nato) == 1:
             who = speaker_on(data, off_nato["event_id"].iloc[0])
             post = _the_post(who).partition(", ")[0] if who else "an ally"
@@ -2310,15 +2336,18 @@ def assessment_opening(data: Dataset, parameters: ReportParameters) -> str:
     silent = int(counts.get("dormant", 0))
     opened = int(counts.get("open", 0))
     suspended, closed = int(counts.get("suspended", 0)), int(counts.get("closed", 0)) - len(reported)
+    past = count_end < parameters.as_of
     text = (
-        f"Of the {_words(len(status))} NATO–Russia channels on record, {_words(opened)} "
-        f"{'is' if opened == 1 else 'are'} open, {_words(suspended)} suspended"
+        f"Of the {_words(len(status))} NATO–Russia channels on record, on {_day(count_end)} {_words(opened)} "
+        f"{('was' if past else 'is') if opened == 1 else ('were' if past else 'are')} open, "
+        f"{_words(suspended)} suspended"
         + (f", {_words(silent)} dormant" if silent else "")
-        + f" and {_words(closed)} closed on {_day(count_end)}"
+        + f" and {_words(closed)} closed"
     )
-    for row, end, dormant_from in reported:  # the section below says since when, and on whose account
-        state = "is dormant, reported" if dormant_from is not None else "is reported"
-        text += f"; {_the(row.channel)} {state} {end['word']}"
+    for row, end, dormant_from in reported:  # the section below says whose account it is
+        state = "dormant, reported" if dormant_from is not None else "reported"
+        which = "the remaining one, " if len(reported) == 1 else ""
+        text += f"; {which}{_the(row.channel)}, {'was' if past else 'is'} {state} {end['word']}"
     sentences.append(text + ".")
     summary = open_channel_summary(channel_counts(data, parameters.period_start, count_end), count_end)
     if not summary["is_peak"]:
