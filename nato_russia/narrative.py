@@ -714,7 +714,9 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
         rows.append(
             {
                 "figure": "Days without a dated contact on any NATO–Russia channel",
-                "value": f"{'at least ' if latest['silence_is_minimum'] else ''}{int(latest['days_silent']):,}",
+                "value": f"{'at least ' if latest['silence_is_minimum'] else ''}{int(latest['days_silent']):,}; "
+                f"the last on {analysis.format_date(latest['last_contact'], latest['last_contact_precision'])}, "
+                f"on {_the(latest['channel'])}",
                 "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
                 "_source_ids": latest["last_contact_source_ids"],
             }
@@ -728,7 +730,7 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
         rows.append(
             {
                 "figure": "Russia's mission to NATO",
-                "value": f"suspended since {when}; no staff of it reported at NATO since",
+                "value": f"suspended since {when}; no staff reported at NATO since",
                 "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
                 "_source_ids": suspension.source_ids,
             }
