@@ -1225,6 +1225,24 @@ GLOSSARY = {
 }
 
 
+def channel_list(data: Dataset, as_of: dt.date) -> str:
+    """What each NATO–Russia channel is, as a Markdown list with its documents: the channels' descriptions,
+    written as of the record's review, so an edition pinned to an earlier day (which must not know what they
+    say of later years) gets none."""
+    if pd.isna(data.reviewed_to) or pd.Timestamp(as_of) < data.reviewed_to:
+        return ""
+    channels = data.channels[data.channels["is_nato_channel"].astype(bool)].sort_values("display_order")
+    items = []
+    for row in channels.itertuples():
+        ids = (
+            [row.source_id]
+            if isinstance(row.source_id, str) and row.source_id in set(data.sources["source_id"])
+            else []
+        )
+        items.append(f"- **{row.channel_name}**: {str(row.description).rstrip('.')}." + cite(data, ids))
+    return "The channels, as the reports name them:\n\n" + "\n".join(items)
+
+
 def glossary(text: str | None = None) -> str:
     """The abbreviations a reader meets, as a Markdown list: those in `text` (a report's words so far), or all."""
     used = {
