@@ -53,8 +53,19 @@ def as_of_view(data: Dataset, as_of: dt.date) -> Dataset:
     staffing["is_pending"] = staffing["effective_date"] > cutoff
     staffing = staffing[staffing["event_id"].isin(events["event_id"])]
     known = set(events["event_id"])
-    periods = data.channel_periods[data.channel_periods["start_event_id"].isin(known)].copy()
-    ended_later = ~periods["end_event_id"].isin(known)
+    # A period the record infers (a line dormant since its last contact) is known only once the document that
+    # shows it is: an edition as of 19 October 2021 does not know a line went quiet for good that September.
+    inferred_from = data.channel_periods["known_from_event_id"]
+    periods = data.channel_periods[
+        data.channel_periods["start_event_id"].isin(known) & (inferred_from.isna() | inferred_from.isin(known))
+    ].copy()
+    # A period whose successor is not yet known runs on: the line was open until the document showing its
+    # dormancy appeared, though that dormancy is dated from the last contact.
+    unknown_successors = data.channel_periods[~data.channel_periods.index.isin(periods.index)]
+    pending_end = set(zip(unknown_successors["channel_id"], unknown_successors["start_event_id"]))
+    ended_later = ~periods["end_event_id"].isin(known) | pd.Series(
+        [(c, e) in pending_end for c, e in zip(periods["channel_id"], periods["end_event_id"])], index=periods.index
+    )
     for column in ("end_event_id", "end_date", "end_precision"):
         periods.loc[ended_later, column] = pd.NA
     event_entities = data.event_entities[data.event_entities["event_id"].isin(known)]

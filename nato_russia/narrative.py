@@ -77,6 +77,8 @@ def describe_days(days: int) -> str:
 
     if abs(amount - whole) < 0.03 * max(whole, 1):
         return f"{text} (about {count(whole)})"
+    if unit == "year" and 0.35 <= amount - int(amount) <= 0.65:  # 922 days: two and a half years, not "nearly three"
+        return f"{text} (about {number_word(int(amount))} and a half years)"
     if amount < whole:
         return f"{text} (nearly {count(whole)})"
     return f"{text} (over {count(int(amount))})"
@@ -263,17 +265,18 @@ def _the_break(data: Dataset) -> str | None:
 
 
 def open_before_the_break(data: Dataset) -> tuple[dt.date, pd.DataFrame] | None:
-    """The day before NATO's expulsion decision that Russia's suspension of its mission answered, and the
-    NATO–Russia channels open that day (as the record now knows them): what the breakdown is measured against.
-    None before the suspension is in force, or if no decision is on record."""
+    """The day Russia announced the suspension of its mission, and the NATO–Russia channels open that day as
+    they were known that day (the 2021 edition's count): what the breakdown is measured against. None before
+    the suspension is in force."""
     suspension = analysis.mission_suspension(data)
-    expelled = analysis.expulsions(data)
-    if suspension is None or suspension.is_pending or expelled.empty:
+    if suspension is None or suspension.is_pending:
         return None
-    decision_id = expelled.sort_values("effective_date").iloc[-1]["event_id"]
-    eve = (data.events.set_index("event_id").at[decision_id, "event_date"] - pd.Timedelta(days=1)).date()
-    then = analysis.nato_russia_channels(analysis.channel_status(data, eve), data)
-    return eve, then[then["status"] == "open"]
+    announced = suspension.known_date.date()
+    # As known that day: a line the record later finds dormant from its last contact (the Secretary General's
+    # meetings with Lavrov, last on 22 September 2021) was open as far as anyone then knew.
+    known_then = analysis.as_of_view(data, announced)
+    then = analysis.nato_russia_channels(analysis.channel_status(known_then, announced), known_then)
+    return announced, then[then["status"] == "open"]
 
 
 def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> str:
@@ -299,7 +302,7 @@ def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> s
         verb = ("was" if past else "is") if len(kept) <= 1 else ("were" if past else "are")
         text = (
             f"{'None' if kept.empty else number_word(len(kept)).capitalize()} of the {number_word(len(then))} "
-            f"channels open on {_day(eve)}, the eve of that decision, {verb} still open on {_day(count_end)}"
+            f"channels open when Russia announced the break, on {_day(eve)}, {verb} still open on {_day(count_end)}"
         )
         if len(kept):
             text += ": " + analysis.join_and([_the(name) for name in kept["channel"]])
@@ -480,7 +483,8 @@ def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
         contact = _last_contact(data, as_of)
         if contact:
             lead = f"{contact[0]}, and the last change on the NATO–Russia channels came on {when}"
-            sources = contact[1] + sources
+            # One document for the contact, the rest for the change: each clause keeps its own support.
+            sources = _best(data, contact[1], 1) + _best(data, sources, CITED_PER_SENTENCE - 1)
         else:
             lead = f"The last change on the NATO–Russia channels came on {when}"
             pending = analysis.channel_status(data, as_of)["announced_status"].notna().any()
@@ -488,7 +492,7 @@ def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
                 lead = f"Before these announcements, the last change on the NATO–Russia channels came on {when}"
         said = _statements_on(data, last, count_end)
         if len(said):
-            sources += list(said.iloc[-1]["source_ids"])
+            sources = _best(data, said.iloc[-1]["source_ids"], 1) + sources
         text = f"{lead}, when {_change_phrase(data, last, short=True)}." + cite(data, sources)
     return text.strip()
 
@@ -559,9 +563,12 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
     return text + (f" {said}" if said else "")
 
 
-def incident_exchanges_said(data: Dataset, first: pd.Timestamp, count_end: pd.Timestamp) -> str | None:
+def incident_exchanges_said(
+    data: Dataset, first: pd.Timestamp, count_end: pd.Timestamp, again: bool = False
+) -> str | None:
     """One side's word that a NATO–Russia channel carries exchanges on incidents, said beside any count of
-    incidents without a dated contact: who said it, when (first and latest), each cited; None if no one has."""
+    incidents without a dated contact: who said it, when (first and latest), each cited; None if no one has.
+    `again` words it for a second telling in the same volume, after the first has named the speaker."""
     said = _incident_letters(data, first, count_end)
     if said is None:
         return None
@@ -570,6 +577,8 @@ def incident_exchanges_said(data: Dataset, first: pd.Timestamp, count_end: pd.Ti
     when = _on(first_said["event_date"], "day") + cite(data, first_said["source_ids"])
     if last_said["event_id"] != first_said["event_id"]:
         when += " and again " + _on(last_said["event_date"], "day") + cite(data, last_said["source_ids"])
+    if again:
+        return f"The exchanges on incidents that Russia's ambassador reports ({when}) remain undated."
     who = f"{who}," if "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
     return (
         f"{who[:1].upper() + who[1:]} said {when} that the channel carries exchanges on specific incidents, "
@@ -698,7 +707,8 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
         if (~kept).any():
             set_up = open_rows[~kept]
             value += f" (set up {analysis.format_date(set_up['since'].min(), 'month')})" if kept.sum() == 0 else ""
-        value += f"; {'none' if not kept.any() else int(kept.sum())} of the {len(then)} open on "
+        value += f"; {'none' if not kept.any() else int(kept.sum())} of the {len(then)} open when Russia "
+        value += "announced the break, "
         value += analysis.format_date(pd.Timestamp(eve), "day")
     rows = [
         {

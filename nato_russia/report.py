@@ -452,7 +452,8 @@ def where_cited(data: Dataset, source_id: str) -> str | None:
     for part in parts:
         candidate = f"{text}; {part}" if text else part
         if len(candidate) > WHERE_LIMIT:
-            return (text + "; …") if text else part[:WHERE_LIMIT].rstrip() + "…"
+            # Cut at a word, never inside one ("Russi…").
+            return (text + "; …") if text else part[:WHERE_LIMIT].rsplit(" ", 1)[0].rstrip(" ,;") + " …"
         text = candidate
     return text or None
 

@@ -1891,13 +1891,13 @@ def _incidents_overview(data: Dataset, parameters: ReportParameters) -> str | No
     tried = incidents[incidents["attempt"].map(lambda value: isinstance(value, str))]
     first, latest = incidents["date"].min(), incidents["date"].max()
     text = (
-        f"It matters because incidents go on: the record holds {_words(len(incidents))} on or near allied territory "
-        f"since {first:%B %Y} (a selection, and not all are blamed on Russia), the latest on {_day(latest)}, and "
+        f"It matters because incidents go on: {_words(len(incidents))} near the allies' borders since {first:%B %Y} "
+        f"are in the record, not all blamed on Russia, the latest on {_day(latest)}; "
     )
     text += (
-        "no dated NATO–Russia contact in the month after any of them"
+        "none drew a dated NATO–Russia contact within a month"
         if followed == 0
-        else f"a dated NATO–Russia contact within a month after {_words(int(followed))} of them"
+        else f"{_words(int(followed))} drew a dated NATO–Russia contact within a month"
     )
     sentences = [text + "." + narrative.cite(data, _ids(incidents.tail(2)))]
     said = narrative.incident_exchanges_said(data, first, pd.Timestamp(analysis.counted_to(data, parameters.as_of)))
@@ -2190,7 +2190,7 @@ def assessment_channels(data: Dataset, parameters: ReportParameters) -> str:
         off_nato = failed[~failed["channel_id"].isin(_nato_ids(data))]
         sentences.append(text + ".")
         said = narrative.incident_exchanges_said(
-            data, incidents["date"].min(), pd.Timestamp(analysis.counted_to(data, as_of))
+            data, incidents["date"].min(), pd.Timestamp(analysis.counted_to(data, as_of)), again=True
         )
         if followed == 0 and said:
             sentences.append(said)

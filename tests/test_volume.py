@@ -344,7 +344,7 @@ def test_no_count_or_date_runs_past_the_review_date_unless_it_says_so(real):
 def test_one_sides_accounts_are_attributed(real):
     text, _ = real
     assert "Poland's foreign minister reported" in text  # the Council's end rests on his account
-    assert "according to Russia's foreign ministry (Vladislav Maslennikov" in text  # the political line
+    assert "Russia's foreign ministry (Vladislav Maslennikov) said in January 2026" in text  # the political line
     assert "Russia's ambassador to Belgium" in text  # who says the emergency channel is used
 
 
@@ -365,7 +365,9 @@ def test_the_real_record_s_suspensions():
     council = record.set_index("period_id").loc["nrc_2022_suspended"]
     assert council["dormant"] and pd.isna(council["side"])
     unlifted = volume.suspension_pattern(record)["unlifted"]
-    assert not {"nrc", "military_line"} & set(unlifted["channel_id"]) and len(unlifted) == 4
+    # The lines that fell silent (the Council, the military line, the Secretary General's) are dormant, not
+    # suspended: three suspensions stand unlifted (practical cooperation, the mission, the liaison mission).
+    assert not {"nrc", "military_line", "political_line"} & set(unlifted["channel_id"]) and len(unlifted) == 3
     table = volume.suspension_table(data, dt.date.fromisoformat(REAL_AS_OF)).set_index("_row_id")
     assert table.loc["nrc_2022_suspended", "suspended"].startswith("dormant from 12 Jan 2022")
     ended = table.loc["nrc_2022_suspended", "ended"]
@@ -445,14 +447,14 @@ def test_a_channel_that_fell_silent_is_counted_dormant_not_suspended():
     counts = volume.channel_counts(data, dt.date(1991, 1, 1), end).set_index("date")
     assert counts.loc[pd.Timestamp("2022-01-12"), ["open", "dormant"]].tolist() == [
         1,
-        2,
-    ]  # the Council, the military line
+        3,
+    ]  # the Council, the military line, the Secretary General–Foreign Minister line
     assert (
-        counts.loc[pd.Timestamp("2025-12-03"), "dormant"] == 1
-    )  # the Council reported dissolved: closed; the military line still dormant
+        counts.loc[pd.Timestamp("2025-12-03"), "dormant"] == 2
+    )  # the Council reported dissolved: closed; the military line and the Secretary General's still dormant
     summary = volume.open_channel_summary(counts.reset_index(), end)
-    # A suspension known only to the year 2022 is part of the fall, so the count settled "in 2022".
-    assert summary["since_label"] == "2022"
+    # The fall ended with the Council's last meeting, the count settling in January 2022.
+    assert summary["since_label"] == "January 2022"
 
 
 def test_the_statements_that_a_channel_is_used_are_counted_the_same_everywhere(real):
