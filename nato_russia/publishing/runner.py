@@ -69,19 +69,28 @@ class Stop(Exception):
         self.code = 128 + signum
 
 
-def _preload() -> None:
+def _preload(render: bool = True) -> None:
     """Import the heavy libraries once in the parent, so forked workers start with them loaded.
 
     The kernels' fork server was started before the data were checked, and imports what the notebooks
     need meanwhile (see _run_locked). IPython is imported for jupyter_client's kernel-spec lookup, which
-    asks it for its folder: 0.17 s in each process that starts a kernel, otherwise.
+    asks it for its folder: 0.17 s in each process that starts a kernel, otherwise. With render=False only
+    what a notebook's unit needs (papermill): the local build imports nbconvert and Typst (render_imports)
+    once the first notebooks run, off the path to the first kernel.
     """
     from nato_russia.publishing import kernels
 
     kernels.start_fork_server()  # started already: a no-op unless it died
     import IPython  # noqa: F401
-    import nbconvert  # noqa: F401
     import papermill  # noqa: F401
+
+    if render:
+        _render_imports()
+
+
+def _render_imports() -> None:
+    """What the HTML and PDF stage imports: once in the parent, for every worker forked after."""
+    import nbconvert  # noqa: F401
     import typst  # noqa: F401
     from nbconvert import HTMLExporter  # noqa: F401
 
@@ -312,7 +321,7 @@ class Build:
         if jobs and self.client is not None:
             failed = self._run_jobs_on_cluster(jobs, manifest, data_dir)
         elif jobs:
-            _preload()
+            _preload(render=False)
             failed = self._run_jobs(jobs, manifest)
         manifest["finished_at"] = publish.now()
         manifest["seconds"] = round(time.monotonic() - started, 2)
@@ -398,6 +407,7 @@ class Build:
         running: dict[tuple, tuple] = {}  # (name, index or "render") -> (process, started)
         all_pids: set[int] = set()
         slots = max(1, self.o.jobs)
+        render_ready = False  # nbconvert and Typst imported in this process
         failed = 0
 
         def stop_units(name: str) -> None:
@@ -441,10 +451,16 @@ class Build:
                         run.execute_started = run.execute_started or time.monotonic()
                         nb = run.job.variant.notebooks[index]
                         self.progress.update(name, f"executing {nb.name} ({index + 1}/{run.count})")
+                    if key[1] == "render" and not render_ready:
+                        _render_imports()
+                        render_ready = True
                     proc = ctx.Process(target=target, args=args, name=f"build-{name}-{key[1]}")
                     proc.start()
                     all_pids.add(proc.pid)
                     running[key] = (proc, time.monotonic())
+                if not render_ready and running:  # the first notebooks run: now the parent has time for these
+                    _render_imports()
+                    render_ready = True
                 try:
                     kind, name, payload = events.get(timeout=0.25)
                 except queue.Empty:
