@@ -109,14 +109,20 @@ def git_commit(root: Path = paths.ROOT) -> str:
         if not head.startswith("ref:"):
             return head
         ref = head.split(":", 1)[1].strip()
-        loose = git / ref
-        if loose.is_file():
-            return loose.read_text().strip()
-        packed = git / "packed-refs"
-        if packed.is_file():
-            for line in packed.read_text().splitlines():
-                if line.endswith(" " + ref):
-                    return line.split()[0]
+        # A linked worktree keeps its HEAD in its own folder and the branches in the repository's ("commondir").
+        folders = [git]
+        if (git / "commondir").is_file():
+            folders.append((git / (git / "commondir").read_text().strip()).resolve())
+        for folder in folders:
+            loose = folder / ref
+            if loose.is_file():
+                return loose.read_text().strip()
+        for folder in folders:
+            packed = folder / "packed-refs"
+            if packed.is_file():
+                for line in packed.read_text().splitlines():
+                    if line.endswith(" " + ref):
+                        return line.split()[0]
     except (OSError, IndexError):
         pass
     return os.environ.get("GITHUB_SHA", "unknown")

@@ -69,16 +69,28 @@ class Stop(Exception):
         self.code = 128 + signum
 
 
-def _preload() -> None:
+def _preload(render: bool = True) -> None:
     """Import the heavy libraries once in the parent, so forked workers start with them loaded.
 
-    The kernels' fork server starts first and imports what the notebooks need meanwhile.
+    The kernels' fork server was started before the data were checked, and imports what the notebooks
+    need meanwhile (see _run_locked). IPython is imported for jupyter_client's kernel-spec lookup, which
+    asks it for its folder: 0.17 s in each process that starts a kernel, otherwise. With render=False only
+    what a notebook's unit needs (papermill): the local build imports nbconvert and Typst (render_imports)
+    once the first notebooks run, off the path to the first kernel.
     """
     from nato_russia.publishing import kernels
 
-    kernels.start_fork_server()
-    import nbconvert  # noqa: F401
+    kernels.start_fork_server()  # started already: a no-op unless it died
+    import IPython  # noqa: F401
     import papermill  # noqa: F401
+
+    if render:
+        _render_imports()
+
+
+def _render_imports() -> None:
+    """What the HTML and PDF stage imports: once in the parent, for every worker forked after."""
+    import nbconvert  # noqa: F401
     import typst  # noqa: F401
     from nbconvert import HTMLExporter  # noqa: F401
 
@@ -113,6 +125,50 @@ def worker_context():
     if sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods():
         return mp.get_context("fork")
     return mp.get_context("spawn")
+
+
+#: Expected seconds of a notebook, and of a variant's HTML and PDF, before any build has timed them.
+NOTEBOOK_SECONDS = 5.0
+RENDER_SECONDS = 2.0
+
+
+class _VariantRun:
+    """A variant being built by local units: what is expected of it, and how far it got."""
+
+    def __init__(self, job, manifest: dict):
+        self.job = job
+        self.name = job.variant.name
+        self.count = len(job.variant.notebooks)
+        good = (manifest["variants"].get(self.name, {}) or {}).get("published") or {}
+        last = good.get("notebook_seconds") or []
+        # The last good build's per-notebook seconds when it ran the same notebooks, else the same guess each.
+        same = len(last) == self.count and all(isinstance(x, (int, float)) for x in last)
+        self.estimates = [float(x) for x in last] if same else [NOTEBOOK_SECONDS] * self.count
+        timings = good.get("timings") or {}
+        self.render_estimate = sum(timings.get(k, 0.0) for k in ("changes", "html", "pdf")) or RENDER_SECONDS
+        self.staging: Path | None = None
+        self.executed: dict[int, object] = {}
+        self.seconds: dict[int, float] = {}
+        self.started = time.monotonic()
+        self.execute_started: float | None = None
+        self.execute_ended: float | None = None
+        self.executed_any = False
+        self.failure: dict | None = None
+        self.done = False
+
+    @property
+    def expected_total(self) -> float:
+        return sum(self.estimates) + self.render_estimate
+
+    def notebook_order(self) -> list[int]:
+        """The variant's notebooks, longest expected first (ties in their order)."""
+        return sorted(range(self.count), key=lambda i: -self.estimates[i])
+
+    def execute_seconds(self) -> float:
+        """Wall seconds from its first notebook's start to its last notebook's end."""
+        if self.execute_started is None:
+            return 0.0
+        return round((self.execute_ended or time.monotonic()) - self.execute_started, 2)
 
 
 class Build:
@@ -253,13 +309,19 @@ class Build:
             return last.get("total", 10.0 * len(job.variant.notebooks))
 
         jobs.sort(key=expected, reverse=True)
+        if jobs and self.client is None:
+            # Its imports (pandas, matplotlib, IPython, the package: seconds) on one core while the data are
+            # checked on the other; a build with nothing to do starts none.
+            from nato_russia.publishing import kernels
+
+            kernels.start_fork_server()
         if jobs:
             self._check_data(data_dir)
         failed = 0
         if jobs and self.client is not None:
             failed = self._run_jobs_on_cluster(jobs, manifest, data_dir)
         elif jobs:
-            _preload()
+            _preload(render=False)
             failed = self._run_jobs(jobs, manifest)
         manifest["finished_at"] = publish.now()
         manifest["seconds"] = round(time.monotonic() - started, 2)
@@ -325,76 +387,190 @@ class Build:
 
     # ---- workers ---------------------------------------------------------------------------
     def _run_jobs(self, jobs: list, manifest: dict) -> int:
+        """Build the jobs here, in --jobs processes at a time, each running one unit: one notebook of a
+        variant, or (once all of a variant's notebooks are executed) its HTML, PDF and edition.
+
+        Units, not whole variants, are what is scheduled, so both cores stay busy to the end: a variant's
+        notebooks run side by side when slots are free, and its HTML and PDF start as soon as its last
+        notebook is executed, beside the other variants' notebooks. A variant's rendering goes before any
+        notebook still to run; otherwise the variant with the most work expected goes first (the last good
+        build's per-notebook seconds, else its notebook count), its longest notebooks first.
+        """
         from nato_russia.publishing import worker
 
         ctx = worker_context()
         events = ctx.Queue()
-        pending = list(jobs)
-        running: dict[str, tuple] = {}  # name -> (process, job, started)
-        staging: dict[str, str] = {}
-        results: dict[str, dict] = {}
+        runs = {job.variant.name: _VariantRun(job, manifest) for job in jobs}
+        order = sorted(runs.values(), key=lambda r: r.expected_total, reverse=True)  # stable: ties keep theirs
+        waiting = [(r.name, i) for r in order for i in r.notebook_order()]  # notebook units, in turn
+        renders: list[str] = []  # variants whose notebooks are all executed, waiting for a slot
+        running: dict[tuple, tuple] = {}  # (name, index or "render") -> (process, started)
         all_pids: set[int] = set()
+        slots = max(1, self.o.jobs)
+        render_ready = False  # nbconvert and Typst imported in this process
         failed = 0
+
+        def stop_units(name: str) -> None:
+            """Stop the running units of a failed variant (each kills its kernel) and drop its waiting ones."""
+            waiting[:] = [u for u in waiting if u[0] != name]
+            mine = [key for key in running if key[0] == name]
+            worker.stop_children([running[key][0] for key in mine])
+            if mine:
+                reap_orphan_kernels({running.pop(key)[0].pid for key in mine})
+
+        def finish(run: _VariantRun, result: dict) -> None:
+            nonlocal failed
+            run.done = True
+            result.setdefault("staging", str(run.staging) if run.staging else None)
+            timings = {"execute": run.execute_seconds()} if run.executed_any else {}
+            timings.update(result.get("timings") or {})
+            result["timings"] = timings
+            if result["status"] == "ok":
+                result["notebook_seconds"] = [run.seconds.get(i) for i in range(run.count)]
+            failed += self._finish(run.job, result, manifest, time.monotonic() - run.started)
+
         try:
-            while pending or running:
+            while waiting or renders or running:
                 self._check_stop()
-                slots = max(1, self.o.jobs)
-                used = sum(job.parallel for _, job, _ in running.values())
-                while pending and used < slots:
-                    job = pending.pop(0)
-                    # A multi-notebook variant runs its notebooks side by side in the slots free now
-                    # (merged after, in their order) and holds those slots until it is done.
-                    job.parallel = min(len(job.variant.notebooks), slots - used)
-                    used += job.parallel
-                    proc = ctx.Process(
-                        target=worker.run, args=(job, events, os.getpid()), name=f"build-{job.variant.name}"
-                    )
+                while (waiting or renders) and len(running) < slots:
+                    if renders:
+                        name = renders.pop(0)
+                        run = runs[name]
+                        key, target = (name, "render"), worker.run_render
+                        args = (run.job, run.staging, [run.executed[i] for i in range(run.count)], events, os.getpid())
+                    else:
+                        name, index = waiting.pop(0)
+                        run = runs[name]
+                        if run.staging is None and not self._open_staging(run):
+                            finish(run, run.failure)
+                            waiting[:] = [u for u in waiting if u[0] != name]
+                            continue
+                        key, target = (name, index), worker.run_notebook
+                        args = (run.job, index, run.staging, events, os.getpid())
+                        run.executed_any = True
+                        run.execute_started = run.execute_started or time.monotonic()
+                        nb = run.job.variant.notebooks[index]
+                        self.progress.update(name, f"executing {nb.name} ({index + 1}/{run.count})")
+                    if key[1] == "render" and not render_ready:
+                        _render_imports()
+                        render_ready = True
+                    proc = ctx.Process(target=target, args=args, name=f"build-{name}-{key[1]}")
                     proc.start()
                     all_pids.add(proc.pid)
-                    running[job.variant.name] = (proc, job, time.monotonic())
-                    self.progress.update(job.variant.name, "starting")
+                    running[key] = (proc, time.monotonic())
+                if not render_ready and running:  # the first notebooks run: now the parent has time for these
+                    _render_imports()
+                    render_ready = True
                 try:
                     kind, name, payload = events.get(timeout=0.25)
                 except queue.Empty:
                     kind = None
-                if kind == "stage":
-                    self.progress.update(name, payload)
-                    if name in running and not payload.startswith("executing"):
-                        running[name][1].parallel = 1  # its notebooks are done: the other slots are free
-                elif kind == "log":
-                    self.progress.log(name, payload)
-                elif kind == "staging":
-                    staging[name] = payload
-                elif kind == "result":
-                    results[name] = payload
-                # A finished worker is handled once its result is in, or once it is dead without one.
-                for name, (proc, job, t0) in list(running.items()):
-                    if name in results:
-                        proc.join()
-                    elif proc.is_alive() or not self._drained(events, results, staging):
+                if kind is not None:
+                    self._on_event(kind, name, payload, runs, running, renders, stop_units, finish)
+                # A unit that died without a word (killed, out of memory) fails its variant.
+                for key, (proc, _) in list(running.items()):
+                    if key not in running or proc.is_alive():
                         continue
-                    elif name not in results:
-                        results[name] = {
+                    self._drain_units(events, runs, running, renders, stop_units, finish)  # its last word, if any
+                    if key not in running:  # it had one, and it was acted on
+                        continue
+                    proc.join()
+                    del running[key]
+                    reap_orphan_kernels({proc.pid})
+                    run = runs[key[0]]
+                    if run.done:
+                        continue
+                    stop_units(run.name)
+                    finish(
+                        run,
+                        {
                             "status": "failed",
                             "timings": {},
                             "failed_notebooks": [],
-                            "staging": staging.get(name),
                             "error": f"worker died (exit code {proc.exitcode}): kernel or process killed?",
-                        }
-                    del running[name]
-                    failed += self._finish(job, results[name], manifest, time.monotonic() - t0)
-                    reap_orphan_kernels({proc.pid})
+                        },
+                    )
                 self.progress.tick()
         except Stop:
-            self._stop_workers([p for p, _, _ in running.values()], all_pids)
-            for name in running:
-                self.progress.update(name, "interrupted")
-                if staging.get(name):
-                    shutil.rmtree(staging[name], ignore_errors=True)
+            self._stop_workers([p for p, _ in running.values()], all_pids)
+            for run in runs.values():
+                if run.staging is not None and not run.done:
+                    self.progress.update(run.name, "interrupted")
+                    shutil.rmtree(run.staging, ignore_errors=True)
             publish.remove_stale(self.reports_dir)
             publish.write_manifest(self.reports_dir, manifest)
             raise
         return failed
+
+    def _open_staging(self, run: _VariantRun) -> bool:
+        """Make the variant's staging folder (with its figures folder) before its first unit; False on failure."""
+        from nato_russia.publishing.worker import disk_full, full_disk_message
+
+        self.progress.update(run.name, "starting")
+        run.started = time.monotonic()
+        try:
+            staging = publish.staging_dir(self.reports_dir, run.name)
+            staging.chmod(0o755)  # mkdtemp makes it private; the published folder is for readers
+            run.staging = staging
+            (staging / "figures").mkdir()
+        except OSError as exc:
+            if run.staging is not None:
+                shutil.rmtree(run.staging, ignore_errors=True)
+                run.staging = None
+            full = disk_full(exc)
+            error = full_disk_message(self.reports_dir) if full else f"could not make its staging folder: {exc}"
+            run.failure = {"status": "failed", "timings": {}, "failed_notebooks": [], "error": error, "disk_full": full}
+            return False
+        return True
+
+    def _on_event(self, kind, name, payload, runs, running, renders, stop_units, finish) -> None:
+        """Act on one message from a unit."""
+        run = runs.get(name)
+        if kind == "stage":
+            self.progress.update(name, payload)
+        elif kind == "log":
+            self.progress.log(name, payload)
+        elif kind == "executed" and run is not None and not run.done:
+            index, status = payload[0], payload[1]
+            self._join_unit(running, (name, index))
+            run.seconds[index] = payload[-1]
+            if status == "ok":
+                run.executed[index] = payload[2]
+                if len(run.executed) == run.count:
+                    run.execute_ended = time.monotonic()
+                    renders.append(name)
+                return
+            summary, notebook, full = payload[2], payload[3], payload[4]
+            run.execute_ended = time.monotonic()
+            stop_units(name)  # its siblings: this variant fails with its first failing notebook
+            if full or "No space left on device" in summary:
+                from nato_russia.publishing.worker import full_disk_message
+
+                shutil.rmtree(run.staging, ignore_errors=True)
+                run.staging = None
+                error = full_disk_message(self.reports_dir)
+                finish(run, {"status": "failed", "error": error, "failed_notebooks": [], "disk_full": True})
+            else:
+                finish(run, {"status": "failed", "error": summary, "failed_notebooks": [notebook]})
+        elif kind == "result" and run is not None and not run.done:
+            self._join_unit(running, (name, "render"))
+            finish(run, payload)
+
+    def _join_unit(self, running: dict, key: tuple) -> None:
+        """A unit that sent its last message: wait for its exit, then reap any kernel it left."""
+        if key in running:
+            proc, _ = running.pop(key)
+            proc.join()
+            reap_orphan_kernels({proc.pid})
+
+    def _drain_units(self, events, runs, running, renders, stop_units, finish) -> None:
+        """Read and act on whatever is left in the queue (a dead unit's last message)."""
+        while True:
+            try:
+                kind, name, payload = events.get(timeout=0.05)
+            except queue.Empty:
+                return
+            self._on_event(kind, name, payload, runs, running, renders, stop_units, finish)
 
     def _run_jobs_on_cluster(self, jobs: list, manifest: dict, data_dir: Path) -> int:
         """Build every job as a task on the Dask cluster; publish each here as its files come back.
@@ -537,6 +713,8 @@ class Build:
                     "files": [f"{name}/{f}" for f in result["files"]],
                 },
             )
+            if result.get("notebook_seconds"):  # each notebook's, in its order: the next build's schedule
+                entry["published"]["notebook_seconds"] = result["notebook_seconds"]
             self.progress.update(name, "ok", ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
             code = 0
         else:

@@ -73,7 +73,60 @@ def die_with_parent(parent: int) -> None:
 
 
 def run(job: Job, events, parent: int | None = None) -> None:
-    """Worker entry point (a multiprocessing target). Sends ("result", name, dict) when done."""
+    """Worker entry point (a multiprocessing target): build the whole variant. Sends ("result", name, dict).
+
+    The Dask route's; a local build runs each notebook, and then the rest, as units of their own
+    (run_notebook, run_render), scheduled by the parent.
+    """
+    _serve(job, events, parent, None, build)
+
+
+def run_render(job: Job, staging: Path, executed: list, events, parent: int | None = None) -> None:
+    """Unit entry point (a multiprocessing target): HTML, PDF and edition of a variant whose notebooks are
+    executed (`executed`, in its order) into `staging`. Sends ("result", name, dict) as run() does."""
+    _serve(
+        job,
+        events,
+        parent,
+        staging,
+        lambda job, staging, timings, send: render_outputs(job, staging, executed, timings, send),
+    )
+
+
+def run_notebook(job: Job, index: int, staging: Path, events, parent: int | None = None) -> None:
+    """Unit entry point (a multiprocessing target): execute notebook `index` of the variant into `staging`.
+
+    Sends ("executed", name, (index, "ok", notebook, seconds)) or
+    ("executed", name, (index, "failed", summary, executed path, disk full?, seconds)). On SIGTERM the
+    notebook's kernel is killed (execute_notebook's clean-up) and the unit exits 143 without a word.
+    """
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    nb_path = job.variant.notebooks[index]
+    out = staging / notebook_output_names(job.variant)[index]
+    started = time.monotonic()
+    try:
+        die_with_parent(parent or os.getppid())
+        nb = execute.execute_notebook(nb_path, out, notebook_parameters(job, staging), job.settings)
+        message = (index, "ok", nb)
+    except Interrupted:
+        os._exit(128 + signal.SIGTERM)
+    except execute.ExecutionFailed as exc:
+        message = (index, "failed", exc.summary, str(exc.notebook), disk_full(exc))
+    except BaseException as exc:  # noqa: BLE001 - anything else fails this notebook, named
+        summary = f"{nb_path.name}: " + traceback.format_exc(limit=3).strip()
+        message = (index, "failed", summary, str(out), disk_full(exc))
+    message += (round(time.monotonic() - started, 2),)
+    events.put(("executed", job.variant.name, message))
+    events.close()
+    events.join_thread()  # flush the queue before exiting, or the parent might never see the result
+
+
+def _serve(job: Job, events, parent: int | None, staging: Path | None, work) -> None:
+    """Run `work(job, staging, timings, send)` in this worker process and send its result, or its failure.
+
+    Without a `staging` folder one is made here (and named to the parent).
+    """
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     name = job.variant.name
@@ -81,14 +134,14 @@ def run(job: Job, events, parent: int | None = None) -> None:
     def send(kind, payload):
         events.put((kind, name, payload))
 
-    staging = None
     timings: dict[str, float] = {}
     try:
         die_with_parent(parent or os.getppid())
-        staging = publish.staging_dir(job.reports_dir, name)
-        staging.chmod(0o755)  # mkdtemp makes it private; the published folder is for readers
-        send("staging", str(staging))
-        result = build(job, staging, timings, send)
+        if staging is None:
+            staging = publish.staging_dir(job.reports_dir, name)
+            staging.chmod(0o755)  # mkdtemp makes it private; the published folder is for readers
+            send("staging", str(staging))
+        result = work(job, staging, timings, send)
         send("result", result)
     except Interrupted:
         if staging is not None:
@@ -241,12 +294,9 @@ def stop_children(procs: list, grace: float = 5.0) -> None:
             proc.join()
 
 
-def build(job: Job, staging: Path, timings: dict, send) -> dict:
-    """Execute the notebooks and write html/pdf into `staging`; return the result record."""
+def notebook_parameters(job: Job, staging: Path) -> dict:
+    """The parameters every notebook of the variant gets: its own, the data, the moving dates, its figures."""
     variant = job.variant
-    figure_dir = staging / "figures"
-    figure_dir.mkdir()
-    outputs = [staging / n for n in notebook_output_names(variant)]
     params = dict(variant.parameters)
     if job.data_dir is not None:
         params["data_dir"] = job.data_dir
@@ -254,9 +304,18 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
     for name in ("as_of", "period_end"):
         if name in variant.declared and job.stamp.parameters.get(name):
             params[name] = job.stamp.parameters[name]
-    started = time.monotonic()
     nb_params = {k: v for k, v in params.items() if k in variant.declared}
-    nb_params["figures_dir"] = str(figure_dir)
+    nb_params["figures_dir"] = str(staging / "figures")
+    return nb_params
+
+
+def build(job: Job, staging: Path, timings: dict, send) -> dict:
+    """Execute the notebooks and write html/pdf into `staging`; return the result record."""
+    variant = job.variant
+    (staging / "figures").mkdir()
+    outputs = [staging / n for n in notebook_output_names(variant)]
+    started = time.monotonic()
+    nb_params = notebook_parameters(job, staging)
     tasks = list(zip(variant.notebooks, outputs, strict=True))
     try:
         if job.parallel > 1 and len(tasks) > 1:
@@ -279,7 +338,18 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
             "staging": str(staging),
         }
     timings["execute"] = round(time.monotonic() - started, 2)
+    return render_outputs(job, staging, executed, timings, send)
 
+
+def render_outputs(job: Job, staging: Path, executed: list, timings: dict, send) -> dict:
+    """Everything after execution: compare with the last edition, write the HTML, the PDF (read back and
+    checked), the edition's record and snapshot into `staging`; return the result record.
+
+    `executed` are the variant's executed notebooks in its order; `staging` holds them, and the figures.
+    """
+    variant = job.variant
+    outputs = [staging / n for n in notebook_output_names(variant)]
+    figure_dir = staging / "figures"
     log = lambda line: send("log", line)  # noqa: E731
     as_of = job.stamp.as_of if editions.is_date(job.stamp.as_of) else job.stamp.today
     data_dir = Path(job.data_dir) if job.data_dir else paths.DATA_DIR
