@@ -362,6 +362,8 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
             va="top",
             fontsize=8.5,
             color=INK,
+            # A white ground under the text, so an earlier label's leader line never strikes through it.
+            bbox=dict(facecolor="white", edgecolor="none", pad=0.2),
             arrowprops=None
             if level is None
             else dict(arrowstyle="-", color="#888888", linewidth=0.6, relpos=(1 if right else 0, 0), shrinkB=2),
@@ -818,7 +820,7 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
             reported = True
             back = (end - row.last_report).days
             axis.scatter([back], [lane], marker="o", s=26, color="white", edgecolor=INK, linewidth=1.1, zorder=4)
-            text += f"\n  reported in use {analysis.format_date(row.last_report, row.last_report_precision)}"
+            text += f"\n  reported in place {analysis.format_date(row.last_report, row.last_report_precision)}"
         label = axis.text(row.days_silent, lane, text, va="center", fontsize=8.5)
         # Labels sit in the room set aside by the x limits; left in the layout, they would squeeze the bars.
         label.set_in_layout(False)
@@ -856,9 +858,7 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
         "rests on weaker evidence (grade M or below)."
     )
     if reported:
-        caption += (
-            " A hollow dot marks the last time one side said the channel was in place or in use, with no dated contact."
-        )
+        caption += " A hollow dot marks the last report that the channel was in place or in use, with no dated contact."
     caption += " Channels with no dated contact are left out; the table lists them."
     shown = status.iloc[::-1]
     table = pd.DataFrame(

@@ -508,13 +508,12 @@ def _us_contact(data: Dataset, as_of: dt.date) -> str | None:
     meeting = theirs.iloc[-1]
     what = str(meeting["summary"]).split(", after which")[0].split(";")[0].rstrip(".")
     month = analysis.format_long_date(meeting["event_date"], meeting["date_precision"])
-    kind = (
-        "a dated contact on record"
-        if meeting["date_precision"] == "day"
-        else "a contact on record, dated only to the month,"
-    )
-    return f"Since then {kind} came on a US channel: in {month} {_lower_first(what)}." + cite(
-        data, meeting["source_ids"]
+    kind = "a dated contact on record" if meeting["date_precision"] == "day" else "a contact on record"
+    when = "" if month in what else f"in {month} "  # the summary may date it itself ("the talks of 4–5 February")
+    day = "" if meeting["date_precision"] == "day" else " (the day of the meeting is not given)"
+    return (
+        f"Since then {kind} came on a US channel, so it is not counted as NATO's: {when}{_lower_first(what)}{day}."
+        + cite(data, meeting["source_ids"])
     )
 
 
@@ -726,7 +725,12 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
                 "figure": "Days without a dated contact on any NATO–Russia channel",
                 "value": f"{'at least ' if latest['silence_is_minimum'] else ''}{int(latest['days_silent']):,}; "
                 f"the last on {analysis.format_date(latest['last_contact'], latest['last_contact_precision'])}, "
-                f"on {_the(latest['channel'])}",
+                f"on {_the(latest['channel'])}"
+                + (
+                    "; reported in use since, undated"
+                    if not pd.isna(latest["last_report"]) and latest["last_report"] > latest["last_contact"]
+                    else ""
+                ),
                 "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
                 "_source_ids": latest["last_contact_source_ids"],
             }
@@ -970,7 +974,10 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     if len(others):
         described = []
         for row in others.itertuples():
-            text = f"{_the(row.channel)} (set up {_on(row.since, row.since_precision)}"
+            # A line suspended before and agreed anew (the US–Russia military dialogue, February 2026) was
+            # restored, not set up.
+            restored = (data.channel_periods["channel_id"] == row.channel_id).sum() > 1
+            text = f"{_the(row.channel)} ({'restored' if restored else 'set up'} {_on(row.since, row.since_precision)}"
             latest = max([d for d in (row.last_contact, row.last_report) if not pd.isna(d)], default=None)
             if latest is not None and latest > row.since:
                 text += f"; last reported in use in {latest:%B %Y}"

@@ -555,6 +555,22 @@ PDF_DESCRIPTION = (
     "how cooperation and contact between NATO and Russia were cut, from sourced, dated facts. "
     "The data tables it was built from are attached to the PDF."
 )
+#: Said of an edition pinned to an earlier day: the attached tables are the whole record (so the edition can be
+#: rebuilt byte for byte), which holds later events the edition itself does not use.
+PINNED_DATA_NOTE = (
+    "They are the whole record as reviewed, later events included, so that the edition can be rebuilt; the "
+    "edition itself uses only the documents published by its as-of date."
+)
+
+
+def situation_words(as_of: str, reviewed: str) -> str:
+    """What the page head says after "As of": the day the facts describe, then the edition's own day when the
+    record's review is older ("1 July 2026 (the record's review date); edition of 3 December 2026")."""
+    if as_of and reviewed:
+        return f"{reviewed} (the record's review date); edition of {as_of}"
+    return as_of
+
+
 PDF_KEYWORDS = (
     "NATO",
     "Russia",
@@ -660,15 +676,17 @@ def pdf_typst(
     parts = [typeset.chapter_of(nb, name) for nb, name in zip(notebooks, names, strict=True)]
     as_of = human_date(stamp.as_of) if stamp.as_of else ""
     reviewed = _reviewed_words(notebooks, stamp)
-    # Every page says how far the record reaches, not only the edition's date.
-    page_as_of = f"{as_of}; record reviewed to {reviewed}" if as_of and reviewed else as_of
+    # Every page says the day its facts describe first (the record's review date, when the edition is later),
+    # so no reader takes a five-month-old record for the news of the edition's day.
+    page_as_of = situation_words(as_of, reviewed)
+    said_as_of = f"{reviewed} (edition of {as_of})" if as_of and reviewed else as_of
     meta = {
         "title": stamp.title,
         "subtitle": subtitle if subtitle and subtitle != stamp.title else "",
         "as_of": page_as_of,
         # The title may say its date already ("… the brief as of 19 October 2021"): not said twice.
-        "description": f"{stamp.title}{f', as of {as_of}' if as_of and as_of not in stamp.title else ''}: "
-        f"{PDF_DESCRIPTION}",
+        "description": f"{stamp.title}{f', as of {said_as_of}' if as_of and as_of not in stamp.title else ''}: "
+        f"{PDF_DESCRIPTION}{' ' + PINNED_DATA_NOTE if stamp.pinned else ''}",
         "author": stamp.publisher or stamp.title,
         "keywords": list(PDF_KEYWORDS),
         "date": stamp.source_date[:10] if stamp.source_date else "",
