@@ -8,7 +8,9 @@ PY := $(VENV)/bin/python
 # Touched once the locked requirements are installed; rebuilt when the lock changes.
 INSTALLED := $(VENV)/.installed
 # The installer: uv when it is on the PATH or in .venv, else uv bootstrapped into .venv by pip from the lock
-# (hash-checked), else pip for everything. USE_UV=no makes it pip throughout.
+# (hash-checked), else pip for everything. USE_UV=no makes it pip throughout. uv compiles the packages to
+# bytecode as pip does by default: without it every fresh interpreter (the build, its kernels' fork server)
+# compiles pandas and matplotlib from source, 3.6 s of CPU against 1.1 s here (measured 2026-12-03).
 USE_UV ?= yes
 UV_SYSTEM := $(shell command -v uv 2>/dev/null)
 # The resolution every machine gets: Python 3.11 and up, Linux, macOS and Windows.
@@ -34,7 +36,7 @@ $(INSTALLED): requirements.txt requirements.in pyproject.toml
 	if [ -n "$$uv" ]; then \
 	  index="$$($(PYTHON) tools/lock.py uv-args)"; \
 	  test -x $(PY) || $$uv venv --quiet --python $(PYTHON) $(VENV); \
-	  $$uv pip sync --quiet --python $(PY) --require-hashes $$index requirements.txt; \
+	  $$uv pip sync --quiet --compile-bytecode --python $(PY) --require-hashes $$index requirements.txt; \
 	  $$uv pip install --quiet --python $(PY) --no-deps $$index -e .; \
 	else \
 	  test -x $(PY) || $(PYTHON) -m venv $(VENV); \
