@@ -965,6 +965,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     if len(unnamed):
         latest = unnamed.iloc[-1]
         who = speaker(data, latest["event_id"]) or "One side"
+        who = f"{who}," if "," in who else who  # "…foreign ministry, Vladislav Maslennikov,"
         sentences.append(
             f"{who[:1].upper() + who[1:]} said on {_when(next(unnamed.iloc[[-1]].itertuples()))} that only one "
             "emergency channel was left, without saying which." + cite(data, latest["source_ids"])
@@ -1235,6 +1236,7 @@ GLOSSARY = {
     "DNR": "the self-proclaimed 'Donetsk People's Republic' in eastern Ukraine",
     "LNR": "the self-proclaimed 'Luhansk People's Republic' in eastern Ukraine",
     "AFP": "Agence France-Presse, the French news agency",
+    "DW": "Deutsche Welle, Germany's international broadcaster",
     "NRC": "NATO–Russia Council, set up in 2002, the forum of the allies and Russia",
     "PfP": "Partnership for Peace, NATO's programme of practical cooperation with partners, from 1994",
     "PJC": "NATO–Russia Permanent Joint Council, set up in 1997, the NRC's predecessor",
