@@ -704,7 +704,7 @@ def status_table(
                 "—" if pd.isna(days) else f"{'at least ' if minimum else ''}{days:,}"
                 for days, minimum in zip(status["days_silent"], status["silence_is_minimum"])
             ],
-            "last reported in use": [
+            "last reported in place or in use": [
                 "—" if pd.isna(d) else f"{format_date(d, p)} [{g}]" if g != "H" else format_date(d, p)
                 for d, p, g in zip(
                     status["last_report"], status["last_report_precision"], status["last_report_confidence"]

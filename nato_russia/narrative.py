@@ -1075,11 +1075,19 @@ def since_rupture_findings(data: Dataset, as_of: dt.date) -> str:
         if len(failed):
             since.append(f"{_plural(len(failed), 'attempt')} to reach Russia that went unanswered")
         if len(reports):
-            since.append(f"{_plural(len(reports), 'statement')} that a channel is in place or in use")
+            # Who made each statement and when, so the count can be checked against the documents.
+            whom = analysis.join_and(
+                [
+                    f"{speaker(data, row.event_id) or 'one side'} ({_day(row.event_date)})"
+                    for row in reports.itertuples()
+                ]
+            )
+            since.append(f"{_plural(len(reports), 'statement')} that a channel is in place or in use, by {whom}")
         if since:
+            ids = [ids[0] for ids in pd.concat([failed, reports]).sort_values("event_date")["source_ids"] if ids]
             sentences.append(
                 f"Since then the record holds {analysis.join_and(since)}, and no dated NATO–Russia contact."
-                + cite(data, [i for ids in pd.concat([failed, reports])["source_ids"] for i in ids][:3])
+                + cite(data, ids[:CITED_PER_SENTENCE])
             )
     us = _us_contact(data, as_of)
     if us:
