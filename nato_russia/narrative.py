@@ -649,8 +649,10 @@ def _to_watch(data: Dataset, as_of: dt.date) -> str | None:
         when = analysis.format_long_date(row.event_date, row.date_precision)
         item = f"{_the(row.title)} ({when}"
         if row.date_precision == "year" and row.confidence != "H":
-            # A year without a date, resting on one account (Albania's 2027 summit: its prime minister's word).
+            # A year without a date, resting on one account (Albania's 2027 summit: its prime minister's word),
+            # cited with that account as well as the text that names the place.
             item += ", by one account; NATO has given no date"
+            sources += _best(data, row.source_ids, 2)[1:]
         if row.event_date.date() <= as_of:
             item += ", after the record's review date"
         items.append(item + ")")

@@ -1159,10 +1159,17 @@ def staffing_finding(data: Dataset) -> str:
     sentences = []
     if len(in_force) and suspension is not None and not suspension.is_pending:
         last = in_force.iloc[-1]
-        years = f"between {in_force['decided_date'].min():%Y} and {last['decided_date']:%Y}"
+        # Caps against caps, and the count in post said as such: "at 30 in April 2015, when about 50 were in post".
+        first_cap = in_force.iloc[0]
+        text = f"**NATO capped Russia's mission at {first_cap['staff_count']} in {first_cap['effective_date']:%B %Y}"
+        if first.measure == "staff_in_post":
+            text += f", when {'about ' if first.is_approximate else ''}{first.staff_count} were in post"
+        later = [f"{row.staff_count} in {row.effective_date:%Y}" for row in in_force.iloc[1:].itertuples()]
+        if later:
+            text += f", then at {analysis.join_and(later)}"
         sentences.append(
-            f"**NATO cut Russia's mission from {opening} to a cap of {last['staff_count']} in "
-            f"{_plural(len(in_force), 'decision')} {years}, and Russia then suspended the mission.**"
+            text
+            + ", and Russia then suspended the mission.**"
             + narrative.cite(data, list(first.source_ids) + list(last.source_ids))
         )
         same_day = suspension.event_date == last["effective_date"]
@@ -2344,8 +2351,8 @@ def assessment_opening(data: Dataset, parameters: ReportParameters) -> str:
         + (f", {_words(silent)} dormant" if silent else "")
         + f" and {_words(closed)} closed"
     )
-    for row, end, dormant_from in reported:  # the section below says whose account it is
-        state = "dormant, reported" if dormant_from is not None else "reported"
+    for row, end, _dormant_from in reported:  # the section below says whose account it is
+        state = "reported"  # one status everywhere: the tables' and charts' "reported dissolved"
         which = "the remaining one, " if len(reported) == 1 else ""
         text += f"; {which}{_the(row.channel)}, {'was' if past else 'is'} {state} {end['word']}"
     sentences.append(text + ".")
