@@ -876,8 +876,14 @@ def incident_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
         if isinstance(row.contact, str):
             return f"{row.contact} ({format_date(row.contact_date, row.contact_precision)})"
         if isinstance(row.attempt, str):
-            return f"none on record (an attempt failed: {row.attempt})"
+            return f"none on record ({'a US' if row.attempt_id in us_attempts else 'an'} attempt failed: {row.attempt})"
         return "none on record"
+
+    # An attempt made by the United States (General Milley's, November 2022) is a US one, not NATO's.
+    links = data.event_entities
+    us_attempts = set(
+        links.loc[(links["entity_id"] == "united_states") & (links["participant_role"] == "actor"), "event_id"]
+    )
 
     causes = incidents["event_id"].map(data.events.set_index("event_id")["reason"])
     return pd.DataFrame(

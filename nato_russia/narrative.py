@@ -1077,16 +1077,24 @@ def since_rupture_findings(data: Dataset, as_of: dt.date) -> str:
         if len(failed):
             since.append(f"{_plural(len(failed), 'attempt')} to reach Russia that went unanswered")
         if len(reports):
-            # Who made each statement and when, so the count can be checked against the documents.
-            whom = analysis.join_and(
-                [
-                    f"{speaker(data, row.event_id) or 'one side'} ({_day(row.event_date)})"
-                    for row in reports.itertuples()
-                ]
-            )
+            # Who made each statement and when, each cited, so the count can be checked against the documents:
+            # grouped by post, then person ("Russia's ambassadors to Belgium, Alexander Tokovinin (…) and …").
+            posts: dict[str, dict[str, list[str]]] = {}
+            for row in reports.sort_values("event_date").itertuples():
+                who = speaker(data, row.event_id) or "one side"
+                post, _, name = who.rpartition(", ") if ", " in who else ("", "", who)
+                posts.setdefault(post, {}).setdefault(name, []).append(
+                    _day(row.event_date) + cite(data, _best(data, row.source_ids, 1))
+                )
+            groups = []
+            for post, people in posts.items():
+                named = analysis.join_and([f"{name} ({analysis.join_and(days)})" for name, days in people.items()])
+                plural = post.replace("ambassador", "ambassadors", 1) if len(people) > 1 else post
+                groups.append(f"{plural}, {named}" if post else named)
+            whom = analysis.join_and(groups)
             since.append(f"{_plural(len(reports), 'statement')} that a channel is in place or in use, by {whom}")
         if since:
-            ids = [ids[0] for ids in pd.concat([failed, reports]).sort_values("event_date")["source_ids"] if ids]
+            ids = [ids[0] for ids in failed.sort_values("event_date")["source_ids"] if ids]
             sentences.append(
                 f"Since then the record holds {analysis.join_and(since)}, and no dated NATO–Russia contact."
                 + cite(data, ids[:CITED_PER_SENTENCE])
@@ -1444,7 +1452,9 @@ def since_talks_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
         (count, topic), rest = counts[0], counts[1:]
         items = [f"{count} took up {topic}"] + [f"{n} {t}" for n, t in rest]
         text += f" As the record sums up those meetings, {analysis.join_and(items)}".rstrip(",") + "."
-    text += cite(data, [i for ids in run["source_ids"] for i in ids][:4])
+    # The first, a middle and the last of the meetings counted: the table of key events cites the rest.
+    picked = run.iloc[sorted({0, len(run) // 2, len(run) - 1})]
+    text += cite(data, [ids[0] for ids in picked["source_ids"] if ids])
     inf = analysis.done_events(data)
     inf = inf[(inf["category"] == "arms_control") & inf["title"].str.contains(r"\bINF\b", na=False)]
     # The treaty's end, if it came while the Council was silent (2 August 2019): the US withdrawal took effect.

@@ -446,15 +446,17 @@ def test_a_channel_that_fell_silent_is_counted_dormant_not_suspended():
     end = analysis.counted_to(data, dt.date.fromisoformat(REAL_AS_OF))
     counts = volume.channel_counts(data, dt.date(1991, 1, 1), end).set_index("date")
     assert counts.loc[pd.Timestamp("2022-01-12"), ["open", "dormant"]].tolist() == [
-        1,
-        3,
-    ]  # the Council, the military line, the Secretary General–Foreign Minister line
+        2,
+        2,
+    ]  # open: the emergency channel and the Secretary General's line (until his letter of 10 February 2022);
+    # dormant: the Council (after its last meeting) and the military line
+    assert counts.loc[pd.Timestamp("2022-02-10"), ["open", "dormant"]].tolist() == [1, 3]
     assert (
         counts.loc[pd.Timestamp("2025-12-03"), "dormant"] == 2
     )  # the Council reported dissolved: closed; the military line and the Secretary General's still dormant
     summary = volume.open_channel_summary(counts.reset_index(), end)
-    # The fall ended with the Council's last meeting, the count settling in January 2022.
-    assert summary["since_label"] == "January 2022"
+    # The fall ended with the last dated contact on the Secretary General's line, in February 2022.
+    assert summary["since_label"] == "February 2022"
 
 
 def test_the_statements_that_a_channel_is_used_are_counted_the_same_everywhere(real):
