@@ -403,7 +403,7 @@ def to_html(nb, stamp: Stamp, subtitle: str | None = None, changes: str = "") ->
             "pinned": stamp.pinned,
             "feed_href": FEED_HREF,
             "changes": changes,
-            "colophon": colophon_fields(stamp),
+            "colophon": colophon_fields(stamp, _reviewed_words([nb], stamp)),
             # An empty parameter (a blank data_dir: the default) says nothing to a reader.
             "parameters": sorted((name, value) for name, value in stamp.parameters.items() if value != ""),
         }
@@ -615,8 +615,9 @@ def _parameter_words(parameters: dict) -> list[str]:
     return words
 
 
-def colophon_fields(stamp: Stamp) -> dict:
-    """What the colophon prints about a build, in words (the screen's colophon takes the reuse terms from here)."""
+def colophon_fields(stamp: Stamp, reviewed: str = "") -> dict:
+    """What the colophon prints about a build, in words (the screen's colophon takes the reuse terms from here).
+    `reviewed` ('1 July 2026'), when the record's review is older than the edition: the period shown ends there."""
     edition = ""
     built = stamp.source_date[:10]  # the commit's date: the build was made from it, so on it or later
     if stamp.today:
@@ -643,7 +644,12 @@ def colophon_fields(stamp: Stamp) -> dict:
         "commit_time": f"{_moment(stamp.source_date)} ({whose})",
         "source_date": stamp.source_date,
         "edition": edition,
-        "parameters": _parameter_words(stamp.parameters),
+        "parameters": [
+            f"{words.rsplit(' to ', 1)[0]} to {reviewed}, the day the record was reviewed to"
+            if reviewed and words.startswith("period shown:") and " to " in words
+            else words
+            for words in _parameter_words(stamp.parameters)
+        ],
         "data_hash": stamp.data_hash[:16],
         "input_hash": stamp.input_hash[:16],
         "software": ", ".join(f"{'Python' if name == 'python' else name} {version}" for name, version in versions),
@@ -692,7 +698,7 @@ def pdf_typst(
         "date": stamp.source_date[:10] if stamp.source_date else "",
         "attachments": typeset.attachment_records(list(attachments)),
         "changes": changes if changes and changes.get("status") != "first" else None,
-        "colophon": colophon_fields(stamp),
+        "colophon": colophon_fields(stamp, reviewed),
     }
     document = typeset.build_document(parts, meta=meta)
     typeset.compile_pdf(document, Path(target), list(attachments), stamp.source_date)
