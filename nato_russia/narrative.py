@@ -1164,10 +1164,29 @@ def history_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
             f", and once more {_on(row.event_date, row.date_precision)} according to {who}, who gives no day"
             + cite(data, row.source_ids)
         )
+
+    def resumed(frame: pd.DataFrame) -> str:
+        # A decision to resume and the first meeting after it are two days: both said, so the table's date
+        # (the meeting, when the channel reopened) and this sentence's (the decision) agree.
+        periods = data.channel_periods
+        parts = []
+        for row in frame.itertuples():
+            words = analysis.format_long_date(row.event_date, row.date_precision)
+            opened = periods[
+                (periods["channel_id"] == row.channel_id)
+                & (periods["status"] == "open")
+                & periods["start_date"].between(row.event_date, row.event_date + pd.Timedelta(days=120))
+            ]
+            if len(opened) and opened["start_date"].iloc[0] > row.event_date:
+                name = data.channels.set_index("channel_id").at[row.channel_id, "channel_name"]
+                words += f" (the decision; {_the(name)} first met again on {_day(opened['start_date'].iloc[0])})"
+            parts.append(f"on {words}")
+        return analysis.join_and(parts)
+
     text += (
-        f"; it resumed {_times(len(resumptions))}"
-        + (f" ({when(resumptions)})" if len(resumptions) else "")
-        + ", each decision counted once however many channels it touched."
+        f". It resumed {_times(len(resumptions))}"
+        + (f", {resumed(resumptions)}" if len(resumptions) else "")
+        + "; each decision is counted once, however many channels it touched."
     )
     if len(dated):
         latest = last_row(dated)
