@@ -1192,8 +1192,9 @@ def history_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
         latest = last_row(dated)
         channels = data.channels.set_index("channel_id")["channel_name"]
         what = _the(channels[latest.channel_id]) if isinstance(latest.channel_id, str) else "cooperation"
-        text += f" The latest dated one, {_on(latest.event_date, latest.date_precision)}, concerned {what}." + cite(
-            data, latest.source_ids
+        text += (
+            f" The latest dated suspension, {_on(latest.event_date, latest.date_precision)}, concerned {what}."
+            + cite(data, latest.source_ids)
         )
     suspension = analysis.mission_suspension(data)
     if suspension is not None and suspension.is_pending:
