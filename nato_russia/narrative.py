@@ -724,7 +724,7 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
         latest = contacts.iloc[-1]
         rows.append(
             {
-                "figure": "Days without a dated contact on any NATO–Russia channel",
+                "figure": "Days since the last dated contact on any NATO–Russia channel",
                 "value": f"{'at least ' if latest['silence_is_minimum'] else ''}{int(latest['days_silent']):,}; "
                 f"the last on {analysis.format_date(latest['last_contact'], latest['last_contact_precision'])}, "
                 f"on {_the(latest['channel'])}"
