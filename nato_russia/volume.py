@@ -2326,19 +2326,14 @@ def assessment_opening(data: Dataset, parameters: ReportParameters) -> str:
     ids = [ids[0] for ids in record.loc[record["outcome"] != "open", "source_ids"]][:2]
     ids += [] if latest is None else list(latest["last_contact_source_ids"])[:1]
     sentences = [f"**{assessment_headline(data, parameters)}**" + narrative.cite(data, ids)]
-    # A closure that rests on one account, after a dormancy no decision began, is counted apart from the rest.
+    # A closure that rests on one account is counted apart from the rest.
     reported = []
     for row in status[status["status"] == "closed"].itertuples():
         periods = data.channel_periods
         closing = periods[(periods["channel_id"] == row.channel_id) & (periods["status"] == "closed")]
         end = _reported_end(data, row.channel_id, closing["start_event_id"].iloc[-1]) if len(closing) else None
         if end is not None:
-            before = periods[
-                (periods["channel_id"] == row.channel_id)
-                & (periods["end_event_id"] == closing["start_event_id"].iloc[-1])
-            ]
-            dormant = before[_is_dormant(before, data)]
-            reported.append((row, end, dormant["start_date"].iloc[0] if len(dormant) else None))
+            reported.append((row, end))
     # The statuses are already the effective ones (a silent channel counts as dormant, not suspended).
     silent = int(counts.get("dormant", 0))
     opened = int(counts.get("open", 0))
@@ -2351,10 +2346,9 @@ def assessment_opening(data: Dataset, parameters: ReportParameters) -> str:
         + (f", {_words(silent)} dormant" if silent else "")
         + f" and {_words(closed)} closed"
     )
-    for row, end, _dormant_from in reported:  # the section below says whose account it is
-        state = "reported"  # one status everywhere: the tables' and charts' "reported dissolved"
+    for row, end in reported:  # the section below says whose account it is; one wording, the tables' "reported …"
         which = "the remaining one, " if len(reported) == 1 else ""
-        text += f"; {which}{_the(row.channel)}, {'was' if past else 'is'} {state} {end['word']}"
+        text += f"; {which}{_the(row.channel)}, {'was' if past else 'is'} reported {end['word']}"
     sentences.append(text + ".")
     summary = open_channel_summary(channel_counts(data, parameters.period_start, count_end), count_end)
     if not summary["is_peak"]:

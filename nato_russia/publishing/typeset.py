@@ -72,10 +72,9 @@ def string(text: str) -> str:
 
 
 def printed_address(entry: dict) -> str:
-    """The address a source entry prints: its `address` (report.printed_address), whole, with a break
-    allowed after each "/" so a long one wraps inside the column."""
-    address = str(entry.get("address") or entry.get("url") or "")
-    return address.replace("/", "/\u200b")
+    """The address a source entry prints: its `address` (report.printed_address), whole. Typst breaks a long
+    one after a "/" or "-" by itself; no invisible break character is added, so a copied address still works."""
+    return str(entry.get("address") or entry.get("url") or "")
 
 
 # ------------------------------------------------------------------------------------ citations
