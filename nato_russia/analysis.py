@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pandas as pd
 
@@ -103,6 +104,22 @@ def done_events(data: Dataset) -> pd.DataFrame:
     """The events that had happened by the as-of date (announced ones that take effect later, and plans, left out)."""
     events = data.events
     return events[~events["is_pending"] & ~events["category"].isin(PLANNED_CATEGORIES)]
+
+
+# Documents ranked for citing: official texts, then wires, newspapers, analysis, reference.
+SOURCE_TYPE_RANK = {"official": 0, "wire": 1, "news": 2, "analysis": 3, "reference": 4}
+# A publisher named as a copy ("NATO (via polspy.org)", "RIA Novosti (machine translation republished by …)").
+_RELAY = re.compile(r"\(via |republished by|reproduc", re.I)
+
+
+def source_rank(sources: pd.DataFrame, source_id: str) -> tuple[int, int]:
+    """How early a document is cited among a fact's: by its kind, and within a kind an original before a copy
+    of one (a relay only beside a primary, never ahead of it). `sources` is indexed by source_id."""
+    if source_id not in sources.index:
+        return (9, 1)
+    row = sources.loc[source_id]
+    relay = bool(_RELAY.search(str(row["publisher"])))
+    return (SOURCE_TYPE_RANK.get(row["source_type"], 9), int(relay))
 
 
 def counted_to(data: Dataset, as_of: dt.date) -> dt.date:
@@ -658,8 +675,9 @@ RECENT_YEARS = 6
 
 
 def _graded(text: str, grade) -> str:
-    """A label with its grade in brackets when below H: 'Envoy: contacts go on [M]'."""
-    return text if grade == "H" or grade is None or pd.isna(grade) else f"{text} [{grade}]"
+    """A label with its grade when below H: 'Envoy: contacts go on (grade M)'. Not in square brackets, which
+    the reports keep for numbered citations."""
+    return text if grade == "H" or grade is None or pd.isna(grade) else f"{text} (grade {grade})"
 
 
 def recent_channels(status: pd.DataFrame, as_of: dt.date, years: int = RECENT_YEARS) -> pd.Series:
@@ -690,7 +708,7 @@ def status_table(
             "channel": status["channel"],
             "status": [status_words(row) for row in status.itertuples()],
             "since": [format_date(d, p) for d, p in zip(status["since"], status["since_precision"])],
-            "grade": status["status_confidence"].astype(object).fillna("—"),
+            "grade of status": status["status_confidence"].astype(object).fillna("—"),
             "last dated contact": [
                 "—" if pd.isna(d) else f"{_graded(t, g)} ({format_date(d, p)})"
                 for d, p, t, g in zip(
@@ -705,7 +723,7 @@ def status_table(
                 for days, minimum in zip(status["days_silent"], status["silence_is_minimum"])
             ],
             "last reported in place or in use": [
-                "—" if pd.isna(d) else f"{format_date(d, p)} [{g}]" if g != "H" else format_date(d, p)
+                "—" if pd.isna(d) else _graded(format_date(d, p), g)
                 for d, p, g in zip(
                     status["last_report"], status["last_report_precision"], status["last_report_confidence"]
                 )
@@ -845,6 +863,7 @@ def incidents_and_contacts(data: Dataset, start: dt.date, end: dt.date) -> pd.Da
                 "contact_precision": None if after.empty else after.iloc[0]["date_precision"],
                 "attempt": None if tried.empty else tried.iloc[0]["title"],
                 "attempt_id": None if tried.empty else tried.iloc[0]["event_id"],
+                "attempt_summary": None if tried.empty else tried.iloc[0]["summary"],
                 "source_ids": tuple(row.source_ids)
                 + (() if after.empty else tuple(after.iloc[0]["source_ids"]))
                 + (() if tried.empty else tuple(tried.iloc[0]["source_ids"])),
@@ -863,6 +882,7 @@ def incidents_and_contacts(data: Dataset, start: dt.date, end: dt.date) -> pd.Da
             "contact_precision",
             "attempt",
             "attempt_id",
+            "attempt_summary",
             "source_ids",
         ],
     )
@@ -876,7 +896,9 @@ def incident_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
         if isinstance(row.contact, str):
             return f"{row.contact} ({format_date(row.contact_date, row.contact_precision)})"
         if isinstance(row.attempt, str):
-            return f"none on record ({'a US' if row.attempt_id in us_attempts else 'an'} attempt failed: {row.attempt})"
+            # The attempt in the words of its report (its summary's first clause), not its headline-style label.
+            said = str(row.attempt_summary).split(";")[0].rstrip(".")
+            return f"none on record; {'a US' if row.attempt_id in us_attempts else 'an'} attempt also failed: {said}"
         return "none on record"
 
     # An attempt made by the United States (General Milley's, November 2022) is a US one, not NATO's.

@@ -143,15 +143,15 @@ def source_publishers(data: Dataset, source_ids: set[str]) -> list[str]:
 
 
 def footer_dates(data: Dataset, parameters: ReportParameters) -> str:
-    """'As of 3 Dec 2026; record reviewed to 1 Jul 2026': what every chart's footer says of how current it is.
+    """'Record reviewed to 1 Jul 2026; edition of 3 Dec 2026': what every chart's footer says of how current it
+    is, the day the facts describe first (as the page heads say it).
 
     An edition dated before the review (as known then) says so instead, without naming the later date.
     """
-    text = f"As of {parameters.as_of:%-d %b %Y}"
     reviewed = analysis.counted_to(data, parameters.as_of)
     if reviewed < parameters.as_of:
-        return f"{text}; record reviewed to {reviewed:%-d %b %Y}."
-    return f"{text}, as known that day."
+        return f"Record reviewed to {reviewed:%-d %b %Y}; edition of {parameters.as_of:%-d %b %Y}."
+    return f"As of {parameters.as_of:%-d %b %Y}, as known that day."
 
 
 def _source_line(figure: plt.Figure, data: Dataset, source_ids: set[str], parameters: ReportParameters) -> None:
@@ -373,15 +373,26 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     opening = (
         f"about {first.staff_count} in post" if first.measure == "staff_in_post" else f"a cap of {first.staff_count}"
     )
+    counted = in_post[in_post["effective_date"] <= stop]
+    if len(counted):
+        # From the largest count in post (not merely the first), then the last one before the end.
+        peak = counted.loc[counted["staff_count"].astype(int).idxmax()]
+        last = counted.sort_values("effective_date").iloc[-1]
+        opening = f"{'about ' if peak.is_approximate else ''}{peak.staff_count} in post ({peak.effective_date:%Y})"
+        if last["effective_date"] > peak["effective_date"]:
+            opening += f" to {'about ' if last.is_approximate else ''}{last.staff_count} ({last.effective_date:%Y})"
     if suspension is not None and not suspension.is_pending:
         closing = f"suspension in {suspension.event_date:%B %Y}"
     elif len(caps):
         closing = f"a cap of {caps['staff_count'].iloc[-1]}"
     else:
         closing = opening
-    _title(axis, f"Russia's mission to NATO: from {opening} to {closing}")
-    # The upper third of the axis is the band for the decisions' labels.
+    joined = ", then " if " to " in opening else " to "
+    _title(axis, f"Russia's mission to NATO: from {opening}{joined}{closing}")
+    # The upper third of the axis is the band for the decisions' labels: no scale is drawn there.
     axis.set_ylim(0, top * 1.9)
+    tick = 20 if top > 40 else 10
+    axis.set_yticks(range(0, (int(top) // tick + 1) * tick + 1, tick))
     _date_axis(axis, axis_start.date(), end.date())
     axis.set_xlim(right=end + (end - axis_start) * 0.02)  # room for a dot on the last day
     axis.set_ylabel("people")
@@ -820,7 +831,8 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
             reported = True
             back = (end - row.last_report).days
             axis.scatter([back], [lane], marker="o", s=26, color="white", edgecolor=INK, linewidth=1.1, zorder=4)
-            text += f"\n  reported in place {analysis.format_date(row.last_report, row.last_report_precision)}"
+            # The dot is named in its own label, so no reader takes it for a count of days.
+            text += f"\n  ○ reported in place {analysis.format_date(row.last_report, row.last_report_precision)}"
         label = axis.text(row.days_silent, lane, text, va="center", fontsize=8.5)
         # Labels sit in the room set aside by the x limits; left in the layout, they would squeeze the bars.
         label.set_in_layout(False)
@@ -829,6 +841,10 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     axis.spines["left"].set_visible(False)
     longest = int(status["days_silent"].max()) if len(status) else 1
     axis.set_xlim(0, longest * 1.75)
+    # The scale stops at the longest bar: the room beyond it holds the labels, not days.
+    step = 1000 if longest > 1500 else 250 if longest > 600 else 100
+    axis.set_xticks(range(0, longest + step // 2, step))
+    axis.spines["bottom"].set_bounds(0, (longest + step // 2) // step * step)
     axis.set_xlabel(f"days without a dated meeting, call or letter, to {count_end:%-d %B %Y}")
     axis.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     title = "Days since the last dated contact on each channel"
@@ -930,7 +946,7 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
             zorder=3,
         )
         chart_marks.append(Mark(point, f"{row.title} ({when})", analysis.fact_anchor(row.event_id)))
-        grade = "" if row.confidence == "H" else f" [{row.confidence}]"
+        grade = "" if row.confidence == "H" else f" (grade {row.confidence})"
         axis.text(
             -0.08, lane, analysis.format_date(row.event_date, row.date_precision), ha="right", va="center", fontsize=8.5
         )

@@ -34,6 +34,16 @@ def _on(date, precision) -> str:
     return f"on {words}" if precision == "day" else f"in {words}"
 
 
+def _days_of(event) -> str:
+    """When a planned event falls, as its summary gives the days ('7–8 July 2026' for a two-day summit dated
+    7 July), else its date."""
+    day = event.event_date
+    span = re.search(rf"\b{day.day}\s*[-–]\s*(\d{{1,2}}) {day:%B} {day.year}\b", str(event.summary))
+    if span and event.date_precision == "day":
+        return f"{day.day}–{span.group(1)} {day:%B %Y}"
+    return analysis.format_long_date(day, event.date_precision)
+
+
 def _day(date: dt.date | pd.Timestamp) -> str:
     """A day as running text writes it: '19 October 2021'."""
     return f"{date.day} {date:%B %Y}"
@@ -100,10 +110,9 @@ def cite(data: Dataset, source_ids) -> str:
 
 def _best(data: Dataset, source_ids, count: int) -> list[str]:
     """The `count` best documents of a fact, official texts first, then wires, newspapers, analysis, reference."""
-    order = {kind: rank for rank, kind in enumerate(("official", "wire", "news", "analysis", "reference"))}
-    types = data.sources.set_index("source_id")["source_type"]
-    known = [source_id for source_id in dict.fromkeys(source_ids) if source_id in types.index]
-    return sorted(known, key=lambda source_id: order.get(types[source_id], 9))[:count]
+    sources = data.sources.set_index("source_id")
+    known = [source_id for source_id in dict.fromkeys(source_ids) if source_id in sources.index]
+    return sorted(known, key=lambda source_id: analysis.source_rank(sources, source_id))[:count]
 
 
 # First words of names and titles that are common words, lower-cased inside a sentence; anything else
@@ -191,8 +200,7 @@ def review_note(data: Dataset, as_of: dt.date) -> str:
     if len(recorded) and not pd.isna(newest_source) and newest_source < pd.Timestamp(count_end):
         # Said so a reader knows the quiet months were searched, not skipped.
         text += (
-            f" The newest document in the record is of {_day(newest_source)}; the later documents the review "
-            f"found, up to {_day(count_end)}, held no event that bears on the channels."
+            f" The newest document in the record is of {_day(newest_source)}; later ones held no event on the channels."
         )
     if analysis.review_is_stale(data, as_of):
         text += (
@@ -203,16 +211,11 @@ def review_note(data: Dataset, as_of: dt.date) -> str:
         text += f" This edition of {_day(as_of)} adds nothing after that day."
     held = analysis.uncovered_plans(data, as_of)
     if len(held):
-        names = analysis.join_and(
-            [
-                f"{_the(row.title)} ({analysis.format_long_date(row.event_date, row.date_precision)})"
-                for row in held.itertuples()
-            ]
-        )
-        what = "what it decided was" if len(held) == 1 else "what they decided was"
-        text += (
-            f" Due after that day and before this edition, and not covered here: {names}; {what} not reviewed."
-            + cite(data, [i for ids in held["source_ids"] for i in ids])
+        names = analysis.join_and([f"{_the(row.title)} ({_days_of(row)})" for row in held.itertuples()])
+        verb = "fell" if len(held) == 1 else "all fell"
+        names = names[:1].upper() + names[1:]
+        text += f" {names} {verb} after that day and {'is' if len(held) == 1 else 'are'} not covered." + cite(
+            data, [i for ids in held["source_ids"] for i in ids]
         )
     return text
 
@@ -248,7 +251,8 @@ def _the_break(data: Dataset) -> str | None:
             f"and shut {moscow}"
         )
     else:
-        text = f"Russia suspended its mission to NATO on {_when(suspension)}, and {moscow} were shut with it"
+        # "stopped work", not "were shut": one office closed, the other was suspended.
+        text = f"Russia suspended its mission to NATO on {_when(suspension)}, and {moscow} stopped work with it"
     if cause is not None:
         latest, decision = cause
         when = analysis.format_long_date(decision["event_date"], decision["date_precision"])
@@ -508,12 +512,13 @@ def _us_contact(data: Dataset, as_of: dt.date) -> str | None:
     meeting = theirs.iloc[-1]
     what = str(meeting["summary"]).split(", after which")[0].split(";")[0].rstrip(".")
     month = analysis.format_long_date(meeting["event_date"], meeting["date_precision"])
-    kind = "a dated contact on record" if meeting["date_precision"] == "day" else "a contact on record"
+    later = theirs if ours.empty else theirs[theirs["event_date"] > ours["event_date"].max()]
+    kind = "the one contact on record" if len(later) == 1 else "the latest contact on record"
     when = "" if month in what else f"in {month} "  # the summary may date it itself ("the talks of 4–5 February")
     day = "" if meeting["date_precision"] == "day" else " (the day of the meeting is not given)"
     return (
-        f"Since then {kind} came on a US channel, so it is not counted as NATO's: {when}{_lower_first(what)}{day}."
-        + cite(data, meeting["source_ids"])
+        f"After NATO's last dated contact with Russia, {kind} came on a US channel, so it is not counted as "
+        f"NATO's: {when}{_lower_first(what)}{day}." + cite(data, meeting["source_ids"])
     )
 
 
@@ -554,12 +559,15 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
             f"It matters because crises near the allies go on: {counted}, the latest on {_day(latest['event_date'])}."
         )
         return text + cite(data, sources)
+    # The count is the table's: it cites no one incident's documents, the table cites each.
     text = (
-        f"It matters because crises near the allies go on while the lines are all but silent: none of the {counted} "
-        "drew a dated NATO–Russia contact." + cite(data, sources)
+        f"It matters because crises go on near the allies while the lines are all but silent: none of the "
+        f"{number_word(len(incidents))} incidents in the record near their borders since {first:%B %Y} (a selection, "
+        "listed below; not all blamed on Russia) drew a dated NATO–Russia contact."
     )
     said = incident_exchanges_said(data, first, count_end)
-    return text + (f" {said}" if said else "")
+    text += f" {said}" if said else ""
+    return text
 
 
 def incident_exchanges_said(
@@ -580,8 +588,8 @@ def incident_exchanges_said(
         return f"The exchanges on incidents that Russia's ambassador reports ({when}) remain undated."
     who = f"{who}," if "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
     return (
-        f"{who[:1].upper() + who[1:]} said {when} that the channel carries exchanges on specific incidents, "
-        "but dated none."
+        f"{who[:1].upper() + who[1:]} said {when} that occasional letters and contacts on specific incidents "
+        "pass, in part through military staff; he dated none, and NATO has not confirmed them."
     )
 
 
@@ -806,6 +814,15 @@ def lede_checks(data: Dataset, parameters) -> list[tuple[str, object, object]]:
 # --- the passages of the brief ----------------------------------------------------------------------
 
 
+def _publisher(data: Dataset, source_ids) -> str | None:
+    """The publisher of a fact's first document, as a sentence names it ('TASS')."""
+    publishers = data.sources.set_index("source_id")["publisher"]
+    for source_id in source_ids:
+        if source_id in publishers.index:
+            return str(publishers[source_id])
+    return None
+
+
 def staffing_findings(data: Dataset) -> str:
     """How Russia's mission to NATO shrank, decision by decision, why, and what was announced but not yet done."""
     steps = analysis.staffing_steps(data)
@@ -836,7 +853,9 @@ def staffing_findings(data: Dataset) -> str:
             (
                 earlier["effective_date"].iloc[-1],
                 f"Counts of its staff in post put the mission at {analysis.join_and(counts)}."
-                + cite(data, [i for ids in earlier["source_ids"] for i in ids]),
+                + cite(data, [i for ids in earlier["source_ids"] for i in ids])
+                # The counts are estimates from different outlets; a rise or fall between them is no decision.
+                + " These are estimates from different reports, and no document explains the changes between them.",
             )
         )
     # Steps that changed no number: NATO's curbs on the mission's access to its headquarters (8 April 2014).
@@ -890,6 +909,21 @@ def staffing_findings(data: Dataset) -> str:
         sentence = f"On {decided}"
         if in_post_then is not None and first_cap:
             sentence += f", {in_post_then[1]},"
+        elif not first_cap:
+            counted = data.staffing[
+                (data.staffing["body_id"] == analysis.RUSSIA_MISSION)
+                & (data.staffing["measure"] == "staff_in_post")
+                & (data.staffing["confidence"] != "unverified")
+                & (data.staffing["effective_date"] == row.decided_date)
+            ]
+            if len(counted):
+                count = counted.iloc[0]
+                outlet = _publisher(data, count["source_ids"])
+                by = f" by {outlet}'s count" if outlet else ""
+                sentence += (
+                    f", when {'about ' if count['is_approximate'] else ''}{count['staff_count']} of the mission's "
+                    f"staff were in post{by}{cite(data, count['source_ids'])},"
+                )
         sentence += f" NATO {analysis.join_and(actions)}"
         if isinstance(event["reason"], str) and event["reason"]:
             sentence += f"; {event['reason']}"
@@ -913,6 +947,36 @@ def staffing_findings(data: Dataset) -> str:
     if suspension is None or suspension.is_pending:
         opening = "Russia's mission to NATO in Brussels was cut in steps, each a decision of NATO's."
     return " ".join([opening] + [sentence for _, sentence in sorted(dated, key=lambda item: item[0])])
+
+
+def _nato_attempts(data: Dataset, as_of: dt.date) -> str | None:
+    """NATO's own unanswered attempts to reach Russia since the break, in a sentence (a US one, such as
+    General Milley's, is not NATO's); None if there are none."""
+    suspension = analysis.mission_suspension(data)
+    if suspension is None or suspension.is_pending:
+        return None
+    count_end = pd.Timestamp(analysis.counted_to(data, as_of))
+    links = data.event_entities
+    us_acts = set(
+        links.loc[(links["entity_id"] == "united_states") & (links["participant_role"] == "actor"), "event_id"]
+    )
+    tried = _failed_attempts(data)
+    tried = tried[
+        ~tried["event_id"].isin(us_acts) & tried["event_date"].between(suspension.event_date, count_end)
+    ].sort_values("event_date")
+    if tried.empty:
+        return None
+    if len(tried) == 1:
+        attempt = tried.iloc[0]
+        return (
+            f"NATO's one attempt on record to reach Russia since the break, reported on "
+            f"{_day(attempt['event_date'])}, went unanswered." + cite(data, attempt["source_ids"])
+        )
+    return (
+        f"NATO's {number_word(len(tried))} attempts on record to reach Russia since the break, the latest "
+        f"reported on {_day(tried.iloc[-1]['event_date'])}, went unanswered."
+        + cite(data, [s for ids in tried["source_ids"] for s in ids])
+    )
 
 
 def channel_findings(data: Dataset, as_of: dt.date) -> str:
@@ -957,6 +1021,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             text += f"; {who or 'one side'} last said it was in place or in use {when}"
             sources += list(row.last_report_source_ids)
         sentences.append(text + "." + cite(data, sources))
+    sentences.append(_nato_attempts(data, as_of))
     sentences += _weak_later_contacts(data, status)
     unnamed = analysis.done_events(data)
     unnamed = unnamed[
@@ -998,7 +1063,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
         )
     us = _us_contact(data, as_of)
     if us:
-        sentences.append(us.replace("Since then a", "A later", 1))
+        sentences.append(us)
     sentences.append(announced_changes(data, status[status["announced_status"].notna()]))
     older = analysis.older_channels(data, as_of)
     if len(older):
@@ -1101,7 +1166,7 @@ def since_rupture_findings(data: Dataset, as_of: dt.date) -> str:
             )
     us = _us_contact(data, as_of)
     if us:
-        sentences.append(us.replace("Since then a", "A later", 1))
+        sentences.append(us)
     return " ".join(sentences)
 
 
@@ -1228,14 +1293,29 @@ def aftermath_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
 
 def watch_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     """What to watch, as a table: the date, what is planned or announced, its grade and documents."""
-    upcoming = analysis.watch_list(data, as_of)
+    # Plans whose day fell between the review and this edition come first: due then, outcome not covered.
+    held = analysis.uncovered_plans(data, as_of)
+    upcoming = pd.concat([held, analysis.watch_list(data, as_of)])
+    held_ids = set(held["event_id"])
     return pd.DataFrame(
         {
-            "date": [analysis.format_date(d, p) for d, p in zip(upcoming["event_date"], upcoming["date_precision"])],
+            "date": [
+                analysis.format_date(d, p) if e not in held_ids else _days_of(row)
+                for d, p, e, row in zip(
+                    upcoming["event_date"], upcoming["date_precision"], upcoming["event_id"], upcoming.itertuples()
+                )
+            ],
             # A plan reads as its announcement says; a decision not yet in force by its name, as announced.
             "what": [
-                summary if category in analysis.PLANNED_CATEGORIES else f"{title} (announced)"
-                for summary, title, category in zip(upcoming["summary"], upcoming["title"], upcoming["category"])
+                (summary if category in analysis.PLANNED_CATEGORIES else f"{title} (announced)")
+                + (
+                    " It fell after the day the record was reviewed to: what it decided is not covered here."
+                    if event_id in held_ids
+                    else ""
+                )
+                for summary, title, category, event_id in zip(
+                    upcoming["summary"], upcoming["title"], upcoming["category"], upcoming["event_id"]
+                )
             ],
             "grade": upcoming["confidence"].astype(str),
             "_row_id": upcoming["event_id"].map(analysis.fact_anchor),
@@ -1244,12 +1324,30 @@ def watch_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     )
 
 
+def channel_table_title(data: Dataset, as_of: dt.date) -> str:
+    """The title of the brief's channel table, saying which channels it keeps (`analysis.recent_channels`):
+    'NATO–Russia channels open on 1 July 2026, or changed since December 2020'."""
+    status = analysis.channel_status(data, as_of)
+    due = " or due to change" if status["announced_status"].notna().any() else ""
+    since = pd.Timestamp(as_of) - pd.DateOffset(years=analysis.RECENT_YEARS)
+    return f"NATO–Russia channels open on {_day(analysis.counted_to(data, as_of))}{due}, or changed since {since:%B %Y}"
+
+
+def sources_intro(data: Dataset, as_of: dt.date) -> str:
+    """The sentence before a report's list of sources: what the numbers refer to, and by when they were published."""
+    return (
+        "The numbers in the text, tables and captions refer to these documents, each published by "
+        f"{_day(analysis.counted_to(data, as_of))}; the dataset also names the section or paragraph of each that "
+        "supports each fact."
+    )
+
+
 def dataset_note(data: Dataset, as_of: dt.date) -> str:
-    """How large the dataset is, as known on the as-of date, and how its facts are graded."""
+    """How large the dataset is, as known on the day the report describes, and how its facts are graded."""
     grades = data.events["confidence"].value_counts().reindex(["H", "M", "L", "unverified"], fill_value=0)
     channels = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
     return (
-        f"As known on the as-of date, the dataset holds {len(data.events)} dated events, "
+        f"As known on {_day(analysis.counted_to(data, as_of))}, the dataset holds {len(data.events)} dated events, "
         f"{len(data.staffing)} staffing figures and {len(channels)} NATO–Russia channels, resting on "
         f"{len(data.sources)} public documents published by then; the sources listed below are those this report "
         "cites. Of the events, " + ", ".join(f"{count} are graded {grade}" for grade, count in grades.items()) + "."
@@ -1648,16 +1746,7 @@ def corrections_table(data: Dataset, fields: tuple[str, ...] | None = None) -> p
     for row in log.itertuples():
         old = row.old_value if isinstance(row.old_value, str) else ""
         new = row.new_value if isinstance(row.new_value, str) else ""
-        if row.field == "added":
-            change = "added to the record"
-        elif row.field == "removed":
-            change = "removed from the record"
-        elif row.field == "summary":
-            change = "summary reworded"  # the reason says how; the two texts in full are in the data
-        elif row.field == "category":
-            change = f"kind of fact: {_KIND_WORDS.get(old, old)} → {_KIND_WORDS.get(new, new)}"
-        else:
-            change = f"{_FIELD_WORDS.get(row.field, row.field)}: {old} → {new}"
+        change = _plain_change(row.field, old, new)
         rows.append(
             {
                 "corrected": analysis.format_date(row.corrected_on, "day"),
@@ -1668,6 +1757,34 @@ def corrections_table(data: Dataset, fields: tuple[str, ...] | None = None) -> p
             }
         )
     return pd.DataFrame(rows, columns=["corrected", "fact", "what changed", "why", "_source_ids"])
+
+
+def _plain_change(field: str, old: str, new: str) -> str:
+    """What a correction changed, as a sentence a reader follows ("Now ends on 6 February 2020, not 2022"), not
+    in the data's terms ("end of the period: 2022 → …")."""
+    if field == "added":
+        return "Added to the record."
+    if field == "removed":
+        return "Taken out of the record."
+    if field == "summary":
+        return "Summary reworded."  # the reason says how; the two texts in full are in the data
+    if field == "category":
+        return f"Now counted as {_KIND_WORDS.get(new, new)}, not as {_KIND_WORDS.get(old, old)}."
+    if field == "channel":
+        if not old:
+            return f"Now tied to {_the(new)}."
+        if new.startswith("none"):
+            why = new.partition("(")[2].rstrip(")")
+            return f"No longer tied to {_the(old)}{': ' + why if why else ''}."
+        return f"Now tied to {_the(new)}, not to {_the(old)}."
+    if field == "title":
+        return f"Now labelled '{new}', not '{old}'."
+    if field == "sources":
+        return f"Now cited to {new}, not {old}." if old else f"Now also cited to {new}."
+    verb = {"start": "Now starts on", "end": "Now ends on", "date": "Now dated", "grade": "Now graded"}
+    if field in verb:
+        return f"{verb[field]} {new}, not {old}." if old else f"{verb[field]} {new}."
+    return f"{_FIELD_WORDS.get(field, field)}: {old} → {new}"
 
 
 def _collapse_chains(log: pd.DataFrame) -> pd.DataFrame:
@@ -1694,13 +1811,13 @@ def corrections_note(data: Dataset, fields: tuple[str, ...] | None = None) -> st
     shown = log if fields is None else log[log["field"].isin(fields)]
     count = len(_collapse_chains(shown))  # as the table lists them
     if not count:
-        return "No published fact had been corrected by the as-of date."
+        return "No published fact had been corrected by the day of this edition."
     first = analysis.format_long_date(log["corrected_on"].min(), "day")
     if fields is None:
         return (
             f"{_plural(count, 'correction').capitalize()} to published facts {'was' if count == 1 else 'were'} "
-            f"made between {first} and the as-of date; each is listed below, newest first, with what changed, why "
-            "and the document behind it."
+            f"made between {first} and the day of this edition; each is listed below, newest first, with what "
+            "changed, why and the document behind it."
         )
     text = (
         f"Since the first correction, on {first}, {_plural(count, 'published fact')} "

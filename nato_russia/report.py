@@ -21,7 +21,7 @@ from nato_russia import analysis, params
 from nato_russia.charts import Chart
 from nato_russia.citing import citation_html, entry_html, list_html
 from nato_russia.data import DataError, Dataset, load_dataset
-from nato_russia.narrative import CITATION
+from nato_russia.narrative import CITATION, number_word
 
 # Names IPython itself puts in a notebook's namespace; anything else unknown was injected by a run.
 _IPYTHON_NAMES = {"In", "Out", "get_ipython", "exit", "quit", "open"}
@@ -103,6 +103,8 @@ class ReportRun:
             if rest:
                 more = f'<a href="#{self._sources_anchor()}">{len(rest)} more</a>'
                 caption += f' and <span class="more-sources" data-sources="{" ".join(rest)}">{more}</span>'
+                # Numbered here, where they are met, so a reader of the paper finds them in the list.
+                caption += f" in the list: {self.cite(rest)}"
             caption += "."
         title = chart.figure._suptitle.get_text().replace("\n", " ") if chart.figure._suptitle else ""
         block = {
@@ -383,7 +385,8 @@ def source_entries(data: Dataset, source_ids: list[str]) -> list[dict]:
         entries.append(
             {
                 "id": source_id,
-                "title": row.title,
+                # A headline's own closing full stop would print as "hotline., Kyiv Independent" (not "U.S.").
+                "title": re.sub(r"(?<=[a-z]{2})\.$", "", str(row.title).strip()),
                 "author": None if pd.isna(row.author) else row.author,
                 "publisher": row.publisher,
                 "date": analysis.format_long_date(row.published_date, row.published_precision),
@@ -411,7 +414,6 @@ def _ids_in(values) -> list[str]:
 
 #: A chart's caption names at most this many documents (official texts first), then "and N more".
 CAPTION_SOURCES = 4
-_TYPE_RANK = {"official": 0, "wire": 1, "news": 2, "analysis": 3, "reference": 4}
 
 
 def _primary_first(data: Dataset, source_ids) -> list[str]:
@@ -421,7 +423,7 @@ def _primary_first(data: Dataset, source_ids) -> list[str]:
     return sorted(
         ids,
         key=lambda source_id: (
-            _TYPE_RANK.get(sources.at[source_id, "source_type"], 9),
+            analysis.source_rank(sources, source_id),
             sources.at[source_id, "published_date"],
             source_id,
         ),
@@ -439,22 +441,56 @@ def printed_address(url: str) -> str:
 
 
 #: The longest "where in the document" a source entry prints; the full locators are in citations.csv.
-WHERE_LIMIT = 90
+WHERE_LIMIT = 160
+
+
+# A locator that is only paragraph numbers ("para. 3", "paras. 1-2 and 5"): merged into one "paras 1–3 and 5".
+_PARAGRAPHS = re.compile(r"^paras?\.?\s+((?:\d+\s*(?:[-–]\s*\d+)?\s*(?:,|and|&)?\s*)+)$", re.I)
+
+
+def _paragraph_words(numbers: set[int]) -> str:
+    """'paras 1–3 and 5', 'para. 4': paragraph numbers as runs."""
+    runs: list[list[int]] = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    words = [f"{first}" if first == last else f"{first}–{last}" for first, last in runs]
+    listed = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+    return ("para. " if len(numbers) == 1 else "paras ") + listed
 
 
 def where_cited(data: Dataset, source_id: str) -> str | None:
-    """Where in a document the record's facts are ("para. 3; sec. 'Relations', para. 2"): the citations'
-    locators without their explanatory notes in brackets, each once, cut at a clause if long."""
+    """Where in a document the record's facts are ("paras 1–3 and 5; sec. 'Relations'"): the citations'
+    locators without their explanatory notes in brackets, the paragraph numbers merged, each place once
+    (however its locators spell it), whole places only, and a count of any left over when the list is long."""
     locators = data.citations.loc[data.citations["source_id"] == source_id, "locator"].dropna().astype(str)
-    plain = [re.sub(r"\s*\([^)]*\)", "", locator).strip(" ;,") for locator in locators]
-    parts = list(dict.fromkeys(part for part in plain if part))
-    text = ""
+    numbers: set[int] = set()
+    places: dict[str, str] = {}
+    for locator in locators:
+        for part in re.split(r";\s*", re.sub(r"\s*\([^)]*\)", "", locator)):
+            part = re.sub(r"\bparas\.", "paras", part.strip(" ;,."))
+            part = re.sub(r"(?<=\d)-(?=\d)", "–", part)
+            if not part:
+                continue
+            only_numbers = _PARAGRAPHS.match(part)
+            if only_numbers:
+                for first, last in re.findall(r"(\d+)(?:\s*[-–]\s*(\d+))?", only_numbers.group(1)):
+                    numbers.update(range(int(first), int(last or first) + 1))
+                continue
+            # "para. on 'First, …'" and "para. 'First, …'" are one place.
+            places.setdefault(re.sub(r"\b(on|the)\b|\W", "", part.lower()), part)
+    parts = ([_paragraph_words(numbers)] if numbers else []) + list(places.values())
+    text, shown = "", 0
     for part in parts:
         candidate = f"{text}; {part}" if text else part
-        if len(candidate) > WHERE_LIMIT:
-            # Cut at a word, never inside one ("Russi…").
-            return (text + "; …") if text else part[:WHERE_LIMIT].rsplit(" ", 1)[0].rstrip(" ,;") + " …"
-        text = candidate
+        if text and len(candidate) > WHERE_LIMIT:
+            break
+        text, shown = candidate, shown + 1
+    left = len(parts) - shown
+    if left:
+        text += f"; and {number_word(left)} other place{'s' if left > 1 else ''}"
     return text or None
 
 

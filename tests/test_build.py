@@ -395,7 +395,7 @@ def test_build_publishes_skips_and_rebuilds(tmp_path, fixture_data, monkeypatch)
     assert set(good["versions"]) == {"python", "pandas", "matplotlib", "papermill", "nbconvert", "typst"}
     assert set(good["timings"]) >= {"execute", "html", "pdf"}
     colophon = html_text[html_text.index('<footer class="colophon">') :]
-    assert good["commit"][:12] in colophon and "as of 19 October 2021" in colophon and "as_of=" not in colophon
+    assert good["commit"][:12] in colophon and "edition date: 19 October 2021" in colophon and "as_of=" not in colophon
     assert good["data_hash"][:16] in html_text
     index = (reports / "index.html").read_text()
     assert 'href="fx/fx.pdf"' in index and "19 October 2021" in index

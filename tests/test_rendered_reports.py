@@ -444,7 +444,7 @@ def check_the_colophon_speaks_in_words(name, pdf) -> None:
     reader = PdfReader(str(pdf))
     colophon = " ".join((reader.pages[-1].extract_text() or "").replace("’", "'").split())
     colophon = colophon[colophon.index("Colophon") :]
-    assert "period shown:" in colophon and "as of " in colophon, colophon
+    assert "period shown:" in colophon and "edition date: " in colophon, colophon
     assert not re.search(r"\b[a-z]+_[a-z_]+=", colophon), f"{name}: parameters printed as code: {colophon}"
     assert "the commit's time" in colophon and "manifest.json" not in colophon, colophon
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d", colophon), f"{name}: an ISO timestamp in the colophon"

@@ -606,7 +606,7 @@ def _parameter_words(parameters: dict) -> list[str]:
     elif start or end:
         words.append(f"period shown: {'from ' + human_date(str(start)) if start else 'to ' + human_date(str(end))}")
     if left.get("as_of"):
-        words.append(f"as of {human_date(str(left.pop('as_of')))}")
+        words.append(f"edition date: {human_date(str(left.pop('as_of')))}")
     if left.get("data_dir"):
         words.append(f"data read from {left.pop('data_dir')}")
     for name, value in sorted(left.items()):
@@ -623,7 +623,9 @@ def colophon_fields(stamp: Stamp, reviewed: str = "") -> dict:
     if stamp.today:
         as_of = human_date(stamp.as_of)
         if not stamp.pinned:
-            edition = f"Edition of {as_of}: as of the day it was built (UTC)."
+            edition = f"Edition of {as_of}, the day it was built (UTC)."
+            if reviewed:
+                edition += f" Its facts describe the record as reviewed to {reviewed}."
         elif stamp.as_of and built and stamp.as_of < built:
             edition = (
                 f"Edition of {as_of}, a date fixed for this report: it was built later, from the commit of "

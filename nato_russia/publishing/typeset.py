@@ -378,10 +378,14 @@ def build_document(chapters: list[Chapter], *, meta: dict) -> Document:
                 caption = escape(value["caption"])
                 cite = citations.cite(value.get("source_ids") or [])
                 if cite:
-                    more = len(value.get("more_source_ids") or [])
-                    # At most four documents by number (official texts first); the rest are in the list, and
-                    # "N more" links to it, as on screen.
-                    rest = f" and #link(<{SOURCE_LIST}>)[{more} more in the list]" if more else ""
+                    more_ids = value.get("more_source_ids") or []
+                    # Four documents first (official texts first); "N more" links to the list, as on screen, and
+                    # their numbers follow, so a reader of the paper can find them.
+                    rest = (
+                        f" and #link(<{SOURCE_LIST}>)[{len(more_ids)} more in the list]: {citations.cite(more_ids)}"
+                        if more_ids
+                        else ""
+                    )
                     caption += " Sources: " + cite + rest + "."
                 # A chart right after a heading is set with it, as one block, so the two never part.
                 heading = "none"
