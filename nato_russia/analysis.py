@@ -409,6 +409,9 @@ def status_words(row) -> str:
     words = str(row.status)
     note = getattr(row, "status_note", None)
     if isinstance(note, str) and note:
+        # A status that rests on one person's account is reported, not stated: "reported closed (according to …)".
+        if note.startswith("according to"):
+            words = f"reported {words}"
         words += f" ({note})"
     if row.announced_status is not None and not pd.isna(row.announced_status):
         words += (
@@ -894,7 +897,11 @@ def incident_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
 
     def contact_words(row) -> str:
         if isinstance(row.contact, str):
-            return f"{row.contact} ({format_date(row.contact_date, row.contact_precision)})"
+            # One bracket for the date and the grade: "(Nov 2015, day not known; grade M)".
+            title, _, grade = row.contact.partition(" (grade ")
+            when = format_date(row.contact_date, row.contact_precision)
+            when += ", day not known" if row.contact_precision != "day" else ""
+            return f"{title} ({when}{'; grade ' + grade.rstrip(')') if grade else ''})"
         if isinstance(row.attempt, str):
             # The attempt in the words of its report (its summary's first clause), not its headline-style label.
             said = str(row.attempt_summary).split(";")[0].rstrip(".")

@@ -966,9 +966,8 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     subset = len(events) < len(recorded)
     _title(
         axis,
-        f"The {len(events)} key events {short}, of {len(recorded)} in the record"
-        if subset
-        else f"{len(events)} events {short}",
+        # How many were left out is said in the caption, not the title.
+        f"Key events, {start:%B %Y} to {end:%B %Y}" if subset else f"{len(events)} events {short}",
     )
     source_ids = analysis.sources_of(events)
     _source_line(figure, data, source_ids, parameters)
@@ -979,9 +978,14 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
         )
         + "."
     )
-    caption = "Key events, oldest first" if subset else "Events, oldest first"
+    caption = (
+        f"The {len(events)} key events of the {len(recorded)} the record holds {long}, oldest first, each on the "
+        "day it took effect"
+        if subset
+        else "Events, oldest first, each on the day it took effect"
+    )
     caption += "; colours and shapes mark suspensions, closures, war and enlargement. "
-    caption += "Grades below H are shown in brackets"
+    caption += "Grades below H are shown after the event"
     caption += "; hollow dots are weakly attested." if hollow_drawn else "."
     table = pd.DataFrame([_event_row(str(row.category), row) for row in events.itertuples()], columns=_EVENT_COLUMNS)
     return Chart(figure, "timeline", alt, caption, source_ids, table, chart_marks)
@@ -1045,6 +1049,15 @@ def plot_contacts_per_year(data: Dataset, parameters: ReportParameters, first_ye
         f"Dated meetings, calls and letters handed over between NATO and Russia per year, {first_year}–"
         f"{last_day.year}, by channel (graded H or M). Statements that a channel is in place or in use are not counted."
     )
+    undated = shown[shown["date_precision"] != "day"].sort_values("event_date")
+    if len(undated):
+        # Counted in its year, but said: "dated" here means its year and month are known, not its day.
+        months = [f"{row.title} ({row.event_date:%B %Y})" for row in undated.itertuples()]
+        caption += (
+            f" {'One contact is' if len(undated) == 1 else f'{len(undated)} contacts are'} known only to the month: "
+            + analysis.join_and(months)
+            + "."
+        )
     if last_day < parameters.shown_end:
         caption += f" {last_day.year} runs to {last_day:%-d %B}, the day the record was reviewed to."
     drawn = table.loc[:, table.sum() > 0]

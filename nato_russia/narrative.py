@@ -1138,31 +1138,43 @@ def since_rupture_findings(data: Dataset, as_of: dt.date) -> str:
         failed = events[(events["category"] == "failed_contact") & (events["event_date"] > after)]
         reports = analysis.use_reports(data)
         reports = reports[reports["channel_id"].isin(nato) & reports["event_date"].between(after, count_end)]
-        since = []
+        sentences.append("Since then the record holds no dated NATO–Russia contact.")
         if len(failed):
-            since.append(f"{_plural(len(failed), 'attempt')} to reach Russia that went unanswered")
+            # NATO's attempts and the US ones apart: a US general's call is not NATO's (as the US channels are not).
+            links = data.event_entities
+            us_acts = set(
+                links.loc[(links["entity_id"] == "united_states") & (links["participant_role"] == "actor"), "event_id"]
+            )
+            tries = []
+            for whose, rows in (
+                ("NATO", failed[~failed["event_id"].isin(us_acts)]),
+                ("US", failed[failed["event_id"].isin(us_acts)]),
+            ):
+                if rows.empty:
+                    continue
+                days = analysis.join_and(
+                    [_day(row.event_date) + cite(data, _best(data, row.source_ids, 1)) for row in rows.itertuples()]
+                )
+                noun = "attempt" if len(rows) == 1 else "attempts"
+                tries.append(f"{number_word(len(rows))} {whose} {noun} ({days})")
+            tries[0] = tries[0][:1].upper() + tries[0][1:]
+            sentences.append(f"{analysis.join_and(tries)} to reach Russia went unanswered.")
         if len(reports):
-            # Who made each statement and when, each cited, so the count can be checked against the documents:
-            # grouped by post, then person ("Russia's ambassadors to Belgium, Alexander Tokovinin (…) and …").
-            posts: dict[str, dict[str, list[str]]] = {}
+            # Who said so and when, each cited, so the count can be checked against the documents: grouped by
+            # person ("Alexander Tokovinin on 28 December 2024, and Denis Gonchar on …").
+            people: dict[str, list[str]] = {}
+            posts = []
             for row in reports.sort_values("event_date").itertuples():
                 who = speaker(data, row.event_id) or "one side"
                 post, _, name = who.rpartition(", ") if ", " in who else ("", "", who)
-                posts.setdefault(post, {}).setdefault(name, []).append(
-                    _day(row.event_date) + cite(data, _best(data, row.source_ids, 1))
-                )
-            groups = []
-            for post, people in posts.items():
-                named = analysis.join_and([f"{name} ({analysis.join_and(days)})" for name, days in people.items()])
-                plural = post.replace("ambassador", "ambassadors", 1) if len(people) > 1 else post
-                groups.append(f"{plural}, {named}" if post else named)
-            whom = analysis.join_and(groups)
-            since.append(f"{_plural(len(reports), 'statement')} that a channel is in place or in use, by {whom}")
-        if since:
-            ids = [ids[0] for ids in failed.sort_values("event_date")["source_ids"] if ids]
+                posts.append(post)
+                people.setdefault(name, []).append(_day(row.event_date) + cite(data, _best(data, row.source_ids, 1)))
+            named = analysis.join_and([f"{name} on {analysis.join_and(days)}" for name, days in people.items()])
+            post = posts[0] if len(set(posts)) == 1 and posts[0] else ""
+            who = (post.replace("ambassador", "ambassadors", 1) if len(people) > 1 else post) or "Officials"
             sentences.append(
-                f"Since then the record holds {analysis.join_and(since)}, and no dated NATO–Russia contact."
-                + cite(data, ids[:CITED_PER_SENTENCE])
+                f"{who[:1].upper() + who[1:]} said {_times(len(reports))} that a channel is in place or in use: "
+                f"{named}; none of them dated a contact."
             )
     us = _us_contact(data, as_of)
     if us:
@@ -1560,7 +1572,7 @@ def since_talks_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
         if len(about):
             late = about["event_date"].min() > run["event_date"].min()
             counts.append(
-                (number_word(len(about)), topic + (f", from {about['event_date'].min():%B %Y}," if late else ""))
+                (number_word(len(about)), (f"from {about['event_date'].min():%B %Y}, " if late else "") + topic)
             )
     text = (
         f"The Council met again on {_day(restart['first_after'])}, after {describe_days(int(restart['days']))}, "
@@ -1568,11 +1580,11 @@ def since_talks_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
     )
     if counts:
         (count, topic), rest = counts[0], counts[1:]
-        items = [f"{count} took up {topic}"] + [f"{n} {t}" for n, t in rest]
-        text += f" As the record sums up those meetings, {analysis.join_and(items)}".rstrip(",") + "."
-    # The first, a middle and the last of the meetings counted: the table of key events cites the rest.
-    picked = run.iloc[sorted({0, len(run) // 2, len(run) - 1})]
-    text += cite(data, [ids[0] for ids in picked["source_ids"] if ids])
+        items = [f"{count} discussed {topic}"] + [f"{n} {t}" for n, t in rest]
+        text += f" Of those {number_word(len(run))} meetings, {analysis.join_and(items)}."
+        # The tallies rest on every meeting counted: each meeting's best document is cited.
+        best = [_best(data, ids, 1) for ids in run["source_ids"]]
+        text += f" [{'; '.join('@' + ids[0] for ids in best if ids)}]"
     inf = analysis.done_events(data)
     inf = inf[(inf["category"] == "arms_control") & inf["title"].str.contains(r"\bINF\b", na=False)]
     # The treaty's end, if it came while the Council was silent (2 August 2019): the US withdrawal took effect.
@@ -1624,14 +1636,14 @@ def since_incident_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
     contacted = incidents[incidents["contact"].map(lambda value: isinstance(value, str))]
     tried = incidents[incidents["attempt"].map(lambda value: isinstance(value, str))]
     text = (
-        f"The record holds {number_word(len(incidents))} incidents on or near allied territory since {start:%Y}, "
-        "whoever caused them; "
+        f"The record holds {number_word(len(incidents))} incidents on or near allied territory since {start:%Y} (a "
+        "selection, not a complete list), whoever caused them; "
         + (
             "none was followed within a month by a dated NATO–Russia contact."
             if contacted.empty
             else f"{number_word(len(contacted))} followed within a month by a NATO–Russia contact on record, "
             + (
-                f"in {contacted['date'].max():%B %Y}."
+                f"in {contacted['date'].max():%B %Y}" + _day_unknown(contacted) + "."
                 if len(contacted) == 1
                 else f"the last in {contacted['date'].max():%B %Y}."
             )
@@ -1654,7 +1666,26 @@ def since_incident_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
             f" After one, in {attempt['date']:%B %Y}, an attempt {'by ' + who + ' ' if who else ''}to reach Russia's "
             "military went unanswered." + cite(data, row["source_ids"])
         )
+    # One side's word on the line and the incidents, between the first and the latest the page-one lede tells.
+    later = incidents[incidents["date"] > (suspension.event_date if suspension is not None else pd.Timestamp(start))]
+    if len(later):
+        said = _incident_letters(data, later["date"].min(), pd.Timestamp(analysis.counted_to(data, end)))
+        if said is not None:
+            reports = analysis.use_reports(data)
+            between = reports[
+                reports["event_date"].between(said[0]["event_date"], said[1]["event_date"], inclusive="neither")
+                & reports["summary"].str.contains("incident", case=False, na=False)
+            ].sort_values("event_date")
+            for row in between.itertuples():
+                text += f" On {_day(row.event_date)}, {str(row.summary).rstrip('.')}." + cite(data, row.source_ids)
     return text
+
+
+def _day_unknown(rows: pd.DataFrame) -> str:
+    """' (a contact known only to its month)' when a contact in `rows` has no day on record."""
+    if "contact_precision" in rows and (rows["contact_precision"] != "day").any():
+        return " (a contact known only to its month)"
+    return ""
 
 
 def changes_since_table(data: Dataset, start: dt.date, as_of: dt.date) -> pd.DataFrame:
@@ -1671,11 +1702,17 @@ def changes_since_table(data: Dataset, start: dt.date, as_of: dt.date) -> pd.Dat
     first_records = set(analysis.late_entrants(data)["period_id"])
     rows = []
     for period, status in zip(periods.itertuples(), statuses):
+        note = period.status_note if isinstance(period.status_note, str) else ""
         if period.period_id in first_records and status == "open":
-            # The first contact the record holds on a line that is older: not an opening.
-            words = "first on record here (the line is older)"
+            continue  # the first contact the record holds on an older line: no change of status
+        if status == "dormant" and re.match(r"no (contact|meeting) since", note):
+            # Dated by its last contact, not by a decision: the row says so, so no reader looks for an event.
+            kind = "meeting" if note.startswith("no meeting") else "contact"
+            rest = note.split(";", 1)[1].strip() if ";" in note else ""
+            words = f"last {kind}; none since (dormant{'; ' + rest if rest else ''})"
         else:
-            words = str(status) + (f" ({period.status_note})" if isinstance(period.status_note, str) else "")
+            reported = "reported " if note.startswith("according to") else ""
+            words = reported + str(status) + (f" ({note})" if note else "")
         rows.append(
             {
                 "date": analysis.format_date(period.start_date, period.start_precision),
@@ -1734,12 +1771,26 @@ def reader_corrections(corrections: pd.DataFrame) -> pd.DataFrame:
 BRIEF_FIELDS = ("start", "end", "date", "category", "removed", "title", "channel")
 
 
-def corrections_table(data: Dataset, fields: tuple[str, ...] | None = None) -> pd.DataFrame:
+def _fact_ends(data: Dataset, fact_id: str) -> pd.Timestamp | None:
+    """The last day a fact concerns (an event's date, a figure's, a period's end or start), None if unknown."""
+    for frame, key, columns in (
+        (data.events, "event_id", ("event_date",)),
+        (data.staffing, "staffing_id", ("effective_date",)),
+        (data.channel_periods, "period_id", ("end_date", "start_date")),
+    ):
+        rows = frame[frame[key] == fact_id]
+        if len(rows):
+            days = [rows.iloc[0][column] for column in columns if not pd.isna(rows.iloc[0][column])]
+            return days[0] if days else None
+    return None
+
+
+def corrections_table(
+    data: Dataset, fields: tuple[str, ...] | None = None, since: dt.date | None = None
+) -> pd.DataFrame:
     """The corrections made to published facts up to the as-of date, newest first, each with its reason
-    (only those of `fields`, if given)."""
-    log = reader_corrections(data.corrections)
-    if fields is not None:
-        log = log[log["field"].isin(fields)]
+    (only those of `fields`, if given; with `since`, only those of facts a report from that day shows)."""
+    log = _corrections_shown(data, fields, since)
     log = log.sort_values(["corrected_on", "correction_id"], ascending=[False, True])
     log = _collapse_chains(log)
     rows = []
@@ -1805,10 +1856,20 @@ def _collapse_chains(log: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(kept) if kept else log
 
 
-def corrections_note(data: Dataset, fields: tuple[str, ...] | None = None) -> str:
+def _corrections_shown(data: Dataset, fields: tuple[str, ...] | None, since: dt.date | None) -> pd.DataFrame:
+    log = reader_corrections(data.corrections)
+    if fields is not None:
+        log = log[log["field"].isin(fields)]
+    if since is not None:
+        ends = log["fact_id"].map(lambda fact_id: _fact_ends(data, fact_id))
+        log = log[ends.isna() | (ends >= pd.Timestamp(since))]  # a removed fact (no date left) is kept
+    return log
+
+
+def corrections_note(data: Dataset, fields: tuple[str, ...] | None = None, since: dt.date | None = None) -> str:
     """One sentence before the corrections: how many, and what the list leaves to the full analysis."""
     log = reader_corrections(data.corrections)
-    shown = log if fields is None else log[log["field"].isin(fields)]
+    shown = _corrections_shown(data, fields, since)
     count = len(_collapse_chains(shown))  # as the table lists them
     if not count:
         return "No published fact had been corrected by the day of this edition."
@@ -1826,8 +1887,9 @@ def corrections_note(data: Dataset, fields: tuple[str, ...] | None = None) -> st
     )
     left = len(_collapse_chains(log)) - count
     if left > 0:
+        before = f", or concern a fact from before {since.year}" if since is not None else ""
         text += (
-            f" {_plural(left, 'further correction').capitalize()} changed only a grade or the document cited; "
+            f" {_plural(left, 'further correction').capitalize()} changed only a grade or the document cited{before}; "
             "the full analysis lists them."
         )
     return text
