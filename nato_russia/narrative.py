@@ -321,10 +321,23 @@ def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> s
         when = _day(announced["announced_from"].min())
         opening = _announced_openings(data, as_of)
         left = len(open_rows) - len(announced) + len(opening)
-        text += (
-            f"; {number_word(len(announced))} of them are due to close or be suspended on {when}, "
-            f"leaving {number_word(left - len(opening))}"
-        )
+        staying = open_rows[open_rows["announced_status"].isna()]
+        # The ones left, named, with the last dated contact of each (the Council had not met for two years).
+        kept = []
+        for row in staying.itertuples():
+            used = _on(row.last_contact, row.last_contact_precision)
+            kept.append(f"{_the(row.channel)}" + ("" if pd.isna(row.last_contact) else f" (last used {used})"))
+        named = 0 < len(kept) <= 3
+        if named:  # the ones left named in a sentence of their own
+            text += (
+                f"; {number_word(len(announced))} of them are due to close or be suspended on {when}. That leaves "
+                f"{analysis.join_and(kept)}"
+            )
+        else:
+            text += (
+                f"; {number_word(len(announced))} of them are due to close or be suspended on {when}, "
+                f"leaving {number_word(left - len(opening))}"
+            )
         if len(opening):
             names = analysis.join_and([_the(str(name).split(" via ")[0]) for name in opening["channel"]])
             text += f", plus {names} Russia named to replace them"
@@ -420,7 +433,7 @@ def latest_change(data: Dataset, as_of: dt.date) -> pd.Series | None:
 _CHANGE_VERBS = {
     "open": "opened",
     "suspended": "was suspended",
-    "dormant": "carried its last contact on record",
+    "dormant": "fell silent after its last contact on record",
     "closed": "closed",
 }
 
@@ -444,8 +457,8 @@ def _change_phrase(data: Dataset, period: pd.Series, short: bool = False) -> str
         verb = f"was reported {period['status']}"  # one side's account, not a fact in the report's own voice
     text = f"{_the(str(channel['channel_name']))} {verb}"
     if isinstance(note, str) and note and not note.startswith(("agreed on", "from ")):
-        if short and note.startswith(("no contact since", "no meeting since")) and ";" in note:
-            note = note.split(";", 1)[1].strip()  # the date is the sentence's own
+        if short and note.startswith(("no contact since", "no meeting since")):
+            return text  # the date is the sentence's own, and what either side said of it is told with the line
         if short and note.startswith("according to"):
             # "according to Poland's foreign minister, who said …; no NATO text" → whose account, and the caveat
             head, _, tail = note.partition(";")
@@ -542,6 +555,16 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
             opening = _announced_openings(data, as_of)
             if len(opening):
                 text += f"; messages in a crisis would then go through {_the(opening['channel'].iloc[0])}"
+                # What else the announcement offered on that channel ("…, and that NATO could task one allied
+                # ambassador in Moscow likewise"), as its summary gives it.
+                named = analysis.done_events(data)
+                named = named[
+                    (named["channel_id"] == opening["channel_id"].iloc[0]) & (named["category"] == "announcement")
+                ]
+                offer = [str(summary).rstrip(".").split(", and that ", 1) for summary in named["summary"]]
+                offer = [parts[1] for parts in offer if len(parts) == 2]
+                if offer:
+                    text += f". Moscow said {offer[0]}"
             return " ".join([text + "."] + _first_reactions(data, as_of))
         return None
     latest = incidents.sort_values("event_date").iloc[-1]
@@ -740,6 +763,18 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
                     "; reported in use since, undated"
                     if not pd.isna(latest["last_report"]) and latest["last_report"] > latest["last_contact"]
                     else ""
+                )
+                # While the missions and offices still work, their daily business is contact the record does not
+                # date: the count is of dated meetings, calls and letters only.
+                + (
+                    "; the missions' day-to-day work is not dated"
+                    if (
+                        (status["status"] == "open")
+                        & status["channel_id"].isin(
+                            data.channels.loc[data.channels["channel_kind"].isin(["mission", "office"]), "channel_id"]
+                        )
+                    ).any()
+                    else ""
                 ),
                 "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
                 "_source_ids": latest["last_contact_source_ids"],
@@ -770,6 +805,8 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
             effective = analysis.format_date(nxt["effective_date"], nxt["date_precision"])
             value += f"; to fall to {nxt['staff_count']} on {effective} (decided {decided})"
             sources += list(nxt["source_ids"])
+            if suspension is not None and suspension.is_pending and suspension.event_date == nxt["effective_date"]:
+                value += ", the day Russia is to suspend the mission"  # so the new cap would never apply
         rows.append(
             {
                 "figure": "Cap on the staff of Russia's mission to NATO",
@@ -1872,7 +1909,12 @@ def corrections_note(data: Dataset, fields: tuple[str, ...] | None = None, since
     shown = _corrections_shown(data, fields, since)
     count = len(_collapse_chains(shown))  # as the table lists them
     if not count:
-        return "No published fact had been corrected by the day of this edition."
+        # An edition dated before any correction is still built from today's record: say so, or the reader
+        # takes the facts for those first published.
+        return (
+            "No correction had been made by the day of this edition. Its facts are read from the record as since "
+            "reviewed, so any later correction is already applied; the current edition lists each."
+        )
     first = analysis.format_long_date(log["corrected_on"].min(), "day")
     if fields is None:
         return (

@@ -195,7 +195,9 @@ def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
             elif len(current) and (current["status"] == "closed").any():
                 reported = _reported_end(data, channel_id, current["start_event_id"].iloc[-1])
                 if reported:
-                    text = f"reported {reported['word']}" + _without_report_word(text.removeprefix("closed"))
+                    text = f"reported {reported['word']}" + _without_report_word(
+                        text.removeprefix("reported ").removeprefix("closed")
+                    )
         words.append(text)
     return table.assign(status=words)
 
@@ -296,6 +298,19 @@ def _late_entrants(data: Dataset) -> list[str]:
     """Channels counted from their first dated contact or report, not a founding: they existed before it."""
     late = analysis.late_entrants(data)
     return [_the(name) for name in late["channel_name"]]
+
+
+def _open_at_the_break(data: Dataset, end: dt.date) -> tuple[dt.date, int] | None:
+    """The day Russia announced the break and how many NATO–Russia channels were open then, as known that day:
+    the headline's measure once lines that enter the record late (after 2014) would make a later peak look
+    like more contact than before."""
+    late = analysis.late_entrants(data)
+    if late.empty:
+        return None
+    before = narrative.open_before_the_break(data)
+    if before is None or before[0] > end:
+        return None
+    return before[0], len(before[1])
 
 
 def _drops(counts: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp, int, int]]:
@@ -404,8 +419,15 @@ def plot_open_channels(data: Dataset, parameters: ReportParameters) -> Chart:
     if reviewed < end:
         legend.append(Patch(facecolor="white", edgecolor="#BBBBBB", hatch="....", label="after the record's review"))
     axis.legend(handles=legend, loc="upper left", fontsize=8, frameon=False, ncol=len(legend), borderaxespad=0.1)
+    before = _open_at_the_break(data, reviewed)
     if summary["is_peak"]:
         title = f"{summary['now']} NATO–Russia channels are open on {reviewed:%-d %b %Y}, the most on record"
+    elif before is not None:
+        title = (
+            f"{before[1]} NATO–Russia channels were open when Russia announced the break ({before[0]:%-d %b %Y}); "
+            f"{'only ' if summary['now'] == 1 else ''}{summary['now']} {'has' if summary['now'] == 1 else 'have'} "
+            f"been open since {summary['since_label']}"
+        )
     else:
         title = (
             f"{summary['peak']} NATO–Russia channels were open as late as {summary['peak_until']:%B %Y}; "
@@ -1223,6 +1245,13 @@ def history_headline(data: Dataset, parameters: ReportParameters) -> str:
         return (
             f"{_words(summary['now']).capitalize()} NATO–Russia channels are open on {_day(end)}, "
             "as many as at any time on record."
+        )
+    before = _open_at_the_break(data, end)
+    if before is not None:
+        return (
+            f"{_words(before[1]).capitalize()} NATO–Russia channels were open when Russia announced the break, on "
+            f"{_day(before[0])}; {'only ' if summary['now'] == 1 else ''}{_words(summary['now'])} "
+            f"{'has' if summary['now'] == 1 else 'have'} been open since {summary['since_label']}."
         )
     return (
         f"{_words(summary['peak']).capitalize()} NATO–Russia channels were open as late as "
