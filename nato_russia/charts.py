@@ -383,6 +383,10 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
             opening += f" to {'about ' if last.is_approximate else ''}{last.staff_count} ({last.effective_date:%Y})"
     if suspension is not None and not suspension.is_pending:
         closing = f"suspension in {suspension.event_date:%B %Y}"
+    elif suspension is not None:
+        closing = f"suspension announced for {suspension.event_date:%-d %B %Y}"
+    elif len(pending):
+        closing = f"a cap of {pending['staff_count'].iloc[0]} due on {pending['effective_date'].iloc[0]:%-d %B %Y}"
     elif len(caps):
         closing = f"a cap of {caps['staff_count'].iloc[-1]}"
     else:
