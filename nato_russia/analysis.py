@@ -706,11 +706,16 @@ def status_table(
         status = status[~((status["status"] == "closed") & (status["since"] < pd.Timestamp(since)))]
         status = status.reset_index(drop=True)
     count_end = counted_to(data, as_of)
+    # A line older than its first record here is open "since" that record, not since it began: said so.
+    late = {(row.channel_id, row.start_date) for row in late_entrants(data).itertuples()}
     return pd.DataFrame(
         {
             "channel": status["channel"],
             "status": [status_words(row) for row in status.itertuples()],
-            "since": [format_date(d, p) for d, p in zip(status["since"], status["since_precision"])],
+            "since": [
+                format_date(d, p) + (" (first on record)" if (c, d) in late else "")
+                for c, d, p in zip(status["channel_id"], status["since"], status["since_precision"])
+            ],
             "grade of status": status["status_confidence"].astype(object).fillna("—"),
             "last dated contact": [
                 "—" if pd.isna(d) else f"{_graded(t, g)} ({format_date(d, p)})"

@@ -416,7 +416,7 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     )
     caption = (
         "Russia's mission to NATO. The black line is the cap NATO set on its size (dashed while a cap was being "
-        "phased in); red dots are staff actually in post. Each step is a NATO decision, with the expulsions "
+        "phased in); orange dots are staff actually in post. Each step is a NATO decision, with the expulsions "
         "that came with it"
     )
     if suspension is not None and not suspension.is_pending:
@@ -848,7 +848,7 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     # The scale stops at the longest bar: the room beyond it holds the labels, not days.
     step = 1000 if longest > 1500 else 250 if longest > 600 else 100
     axis.set_xticks(range(0, longest + step // 2, step))
-    axis.spines["bottom"].set_bounds(0, (longest + step // 2) // step * step)
+    axis.spines["bottom"].set_bounds(0, longest)
     axis.set_xlabel(f"days without a dated meeting, call or letter, to {count_end:%-d %B %Y}")
     axis.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     title = "Days since the last dated contact on each channel"
@@ -878,7 +878,10 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
         "rests on weaker evidence (grade M or below)."
     )
     if reported:
-        caption += " A hollow dot marks the last report that the channel was in place or in use, with no dated contact."
+        caption += (
+            " A hollow dot marks the last report that the channel was in place or in use, with no dated contact; it "
+            f"sits at the days from that report to {count_end:%-d %B %Y}."
+        )
     caption += " Channels with no dated contact are left out; the table lists them."
     shown = status.iloc[::-1]
     table = pd.DataFrame(
@@ -984,9 +987,9 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     )
     caption = (
         f"The {len(events)} key events of the {len(recorded)} the record holds {long}, oldest first, each on the "
-        "day it took effect"
+        "day it was announced or took effect"
         if subset
-        else "Events, oldest first, each on the day it took effect"
+        else "Events, oldest first, each on the day it was announced or took effect"
     )
     caption += "; colours and shapes mark suspensions, closures, war and enlargement. "
     caption += "Grades below H are shown after the event"
@@ -1037,11 +1040,13 @@ def plot_contacts_per_year(data: Dataset, parameters: ReportParameters, first_ye
     busiest = [str(int(year)) for year, total in bottom.items() if peak and total == peak] or [str(first_year)]
     last_with = [int(year) for year, total in bottom.items() if total > 0]
     title = f"Dated NATO–Russia contacts peaked at {peak} a year in {analysis.join_and(busiest)}"
-    if last_with and last_with[-1] < last_day.year:
-        title += f"; none after {last_with[-1]}"
-    _title(axis, title)
     contacts = analysis.dated_contacts(data)
     shown = contacts[contacts["event_date"].dt.year.between(first_year, last_day.year)]
+    if last_with and last_with[-1] < last_day.year and len(shown):
+        # The day of the last one, not its year: "none after 2022" would hide ten months of that year.
+        latest = shown.sort_values("event_date").iloc[-1]
+        title += f"; none since {analysis.format_long_date(latest['event_date'], latest['date_precision'])}"
+    _title(axis, title)
     source_ids = analysis.sources_of(shown)
     _source_line(figure, data, source_ids, parameters)
     alt = (

@@ -200,7 +200,8 @@ def review_note(data: Dataset, as_of: dt.date) -> str:
     if len(recorded) and not pd.isna(newest_source) and newest_source < pd.Timestamp(count_end):
         # Said so a reader knows the quiet months were searched, not skipped.
         text += (
-            f" The newest document in the record is of {_day(newest_source)}; later ones held no event on the channels."
+            f" The latest document in the record is of {_day(newest_source)}: the review found nothing later that "
+            "bears on the channels."
         )
     if analysis.review_is_stale(data, as_of):
         text += (
@@ -212,9 +213,9 @@ def review_note(data: Dataset, as_of: dt.date) -> str:
     held = analysis.uncovered_plans(data, as_of)
     if len(held):
         names = analysis.join_and([f"{_the(row.title)} ({_days_of(row)})" for row in held.itertuples()])
-        verb = "fell" if len(held) == 1 else "all fell"
         names = names[:1].upper() + names[1:]
-        text += f" {names} {verb} after that day and {'is' if len(held) == 1 else 'are'} not covered." + cite(
+        it = "it" if len(held) == 1 else "they"
+        text += f" {names} came after that day; this edition does not cover what {it} decided." + cite(
             data, [i for ids in held["source_ids"] for i in ids]
         )
     return text
@@ -246,8 +247,13 @@ def _the_break(data: Dataset) -> str | None:
         effect = _when(suspension)
         if suspension.event_date.year == suspension.known_date.year:
             effect = effect.rsplit(" ", 1)[0]
+        # As firm as the announcement was: Lavrov gave 1 November as the likely day, not a fixed one.
+        announced = data.events[
+            (data.events["channel_id"] == suspension.channel_id) & (data.events["category"] == "announcement")
+        ]
+        hedge = "probably " if announced["summary"].str.contains("probably from", na=False).any() else ""
         text = (
-            f"Russia said on {_day(suspension.known_date)} it would suspend its mission to NATO from {effect} "
+            f"Russia said on {_day(suspension.known_date)} it would suspend its mission to NATO {hedge}from {effect} "
             f"and shut {moscow}"
         )
     else:
@@ -258,13 +264,21 @@ def _the_break(data: Dataset) -> str | None:
         when = analysis.format_long_date(decision["event_date"], decision["date_precision"])
         if decision["event_date"].year == suspension.event_date.year:
             when = when.rsplit(" ", 1)[0]  # the year is the suspension's
-        text += (
+        # Each clause cites its own documents: Moscow's statement for its step, NATO's for its decision and the
+        # reason NATO gave (Moscow's text says NATO gave none).
+        text += cite(data, _best(data, sources, 2)) + (
             f", after NATO decided on {when} to expel {number_word(int(latest['staff_expelled']))} of the "
             "mission's staff"
         )
         if isinstance(decision["reason"], str) and decision["reason"]:
             text += f" ({decision['reason']})"
-        sources += list(decision["source_ids"])
+        nato_first = sorted(
+            _best(data, decision["source_ids"], 9),
+            key=lambda source_id: (
+                not str(data.sources.set_index("source_id").at[source_id, "publisher"]).startswith("NATO")
+            ),
+        )
+        return text + "." + cite(data, nato_first[:2])
     return text + "." + cite(data, sources)
 
 
@@ -526,7 +540,8 @@ def _us_contact(data: Dataset, as_of: dt.date) -> str | None:
     what = str(meeting["summary"]).split(", after which")[0].split(";")[0].rstrip(".")
     month = analysis.format_long_date(meeting["event_date"], meeting["date_precision"])
     later = theirs if ours.empty else theirs[theirs["event_date"] > ours["event_date"].max()]
-    kind = "the one contact on record" if len(later) == 1 else "the latest contact on record"
+    noun = "meeting" if str(meeting["category"]) == "meeting" else "contact"
+    kind = f"the one {noun} on record" if len(later) == 1 else f"the latest {noun} on record"
     when = "" if month in what else f"in {month} "  # the summary may date it itself ("the talks of 4–5 February")
     day = "" if meeting["date_precision"] == "day" else " (the day of the meeting is not given)"
     return (
@@ -564,7 +579,7 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
                 offer = [str(summary).rstrip(".").split(", and that ", 1) for summary in named["summary"]]
                 offer = [parts[1] for parts in offer if len(parts) == 2]
                 if offer:
-                    text += f". Moscow said {offer[0]}"
+                    text += f". Moscow said {offer[0]}" + cite(data, named["source_ids"].iloc[0])
             return " ".join([text + "."] + _first_reactions(data, as_of))
         return None
     latest = incidents.sort_values("event_date").iloc[-1]
@@ -612,7 +627,7 @@ def incident_exchanges_said(
     who = f"{who}," if "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
     return (
         f"{who[:1].upper() + who[1:]} said {when} that occasional letters and contacts on specific incidents "
-        "pass, in part through military staff; he dated none, and NATO has not confirmed them."
+        "pass, in part through military staff; he dated none, and no NATO text mentions them."
     )
 
 
@@ -997,23 +1012,32 @@ def _nato_attempts(data: Dataset, as_of: dt.date) -> str | None:
     us_acts = set(
         links.loc[(links["entity_id"] == "united_states") & (links["participant_role"] == "actor"), "event_id"]
     )
+    # Counted from the invasion: before it NATO still met Russia, handed over proposals and wrote to Lavrov.
+    events = analysis.done_events(data)
+    war = events[events["event_id"] == analysis.FULL_SCALE_INVASION]
+    since = war["event_date"].iloc[0] if len(war) else suspension.event_date
+    when = "since the full-scale invasion of Ukraine" if len(war) else "since the break"
     tried = _failed_attempts(data)
-    tried = tried[
-        ~tried["event_id"].isin(us_acts) & tried["event_date"].between(suspension.event_date, count_end)
-    ].sort_values("event_date")
+    tried = tried[~tried["event_id"].isin(us_acts) & tried["event_date"].between(since, count_end)].sort_values(
+        "event_date"
+    )
     if tried.empty:
         return None
     if len(tried) == 1:
         attempt = tried.iloc[0]
         return (
-            f"NATO's one attempt on record to reach Russia since the break, reported on "
+            f"NATO's one attempt on record to reach Russia {when}, reported on "
             f"{_day(attempt['event_date'])}, went unanswered." + cite(data, attempt["source_ids"])
         )
     return (
-        f"NATO's {number_word(len(tried))} attempts on record to reach Russia since the break, the latest "
+        f"NATO's {number_word(len(tried))} attempts on record to reach Russia {when}, the latest "
         f"reported on {_day(tried.iloc[-1]['event_date'])}, went unanswered."
         + cite(data, [s for ids in tried["source_ids"] for s in ids])
     )
+
+
+# A paragraph break between groups of sentences in a passage (removed where a group is empty).
+PARAGRAPH = "\x00"
 
 
 def channel_findings(data: Dataset, as_of: dt.date) -> str:
@@ -1059,6 +1083,8 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             sources += list(row.last_report_source_ids)
         sentences.append(text + "." + cite(data, sources))
     sentences.append(_nato_attempts(data, as_of))
+    # One paragraph each: what is left; the silent lines and what Moscow says; the US lines; the rest.
+    sentences.append(PARAGRAPH)
     sentences += _weak_later_contacts(data, status)
     unnamed = analysis.done_events(data)
     unnamed = unnamed[
@@ -1069,11 +1095,14 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     if len(unnamed):
         latest = unnamed.iloc[-1]
         who = speaker(data, latest["event_id"]) or "One side"
-        who = f"{who}," if "," in who else who  # "…foreign ministry, Vladislav Maslennikov,"
+        if ", " in who:  # the name first: "Vladislav Maslennikov, director of …,"
+            role, name = who.rsplit(", ", 1)
+            who = f"{name}, {role[:1].lower() + role[1:]},"
         sentences.append(
             f"{who[:1].upper() + who[1:]} said on {_when(next(unnamed.iloc[[-1]].itertuples()))} that only one "
             "emergency channel was left, without saying which." + cite(data, latest["source_ids"])
         )
+    sentences.append(PARAGRAPH)
     others = analysis.other_channels(everything, data)
     others = others[others["status"] == "open"]
     if len(others):
@@ -1101,6 +1130,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     us = _us_contact(data, as_of)
     if us:
         sentences.append(us)
+    sentences.append(PARAGRAPH)
     sentences.append(announced_changes(data, status[status["announced_status"].notna()]))
     older = analysis.older_channels(data, as_of)
     if len(older):
@@ -1111,7 +1141,9 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
         sentences.append(
             f"Closed, suspended or fallen dormant earlier, and not in this table: {analysis.join_and(parts)}."
         )
-    return " ".join(s for s in sentences if s)
+    text = " ".join(s for s in sentences if s)
+    paragraphs = [part.strip() for part in text.split(PARAGRAPH)]
+    return "\n\n".join(part for part in paragraphs if part)
 
 
 def _weak_later_contacts(data: Dataset, status: pd.DataFrame) -> list[str]:
@@ -1342,10 +1374,9 @@ def aftermath_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
 
 def watch_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     """What to watch, as a table: the date, what is planned or announced, its grade and documents."""
-    # Plans whose day fell between the review and this edition come first: due then, outcome not covered.
-    held = analysis.uncovered_plans(data, as_of)
-    upcoming = pd.concat([held, analysis.watch_list(data, as_of)])
-    held_ids = set(held["event_id"])
+    # Only what is still ahead: a plan whose day fell between the review and this edition is named on page one.
+    upcoming = analysis.watch_list(data, as_of)
+    held_ids: set[str] = set()
     return pd.DataFrame(
         {
             "date": [
@@ -1489,8 +1520,15 @@ def since_lede(data: Dataset, parameters) -> str:
         between = meetings[
             (meetings["event_date"] >= gap["first_after"]) & (meetings["event_date"] <= last_gap["last_before"])
         ]
+        # Every meeting counted, so the sentence adds up to the chart: "met twice in 2014, last on 2 June".
+        before = meetings[meetings["event_date"] <= gap["last_before"]]
+        first = (
+            f"The Council met {_times(len(before))} in {gap['last_before']:%Y}, last on {_day(gap['last_before'])}"
+            if len(before) > 1 and (before["event_date"].dt.year == gap["last_before"].year).all()
+            else f"The Council met on {_day(gap['last_before'])}"
+        )
         text = (
-            f"The Council met on {_day(gap['last_before'])}, then went {describe_days(int(gap['days']))} without "
+            f"{first}, then went {describe_days(int(gap['days']))} without "
             "meeting and met "
             f"{_plural(len(between), 'time')} from {gap['first_after']:%B %Y} to {last_gap['last_before']:%B %Y}"
         )
@@ -1501,12 +1539,27 @@ def since_lede(data: Dataset, parameters) -> str:
     military = military[(military["channel_id"] == "military_line") & (military["event_date"] >= pd.Timestamp(start))]
     if len(military):
         ordered = military.sort_values("event_date")
+        undated = int((military["date_precision"] != "day").sum())
+        known = f" ({number_word(undated)} known only to the month)" if undated else ""
+        # A later meeting of the same commander in his US post is not NATO's line, but a reader must hear of it.
+        contacts = analysis.verified_contacts(data)
+        nato = set(data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"])
+        us_later = contacts[
+            ~contacts["channel_id"].isin(nato)
+            & (contacts["category"] == "meeting")
+            & (contacts["event_date"] > military["event_date"].max())
+        ].sort_values("event_date")
+        after = (
+            f". The one later meeting, in {us_later.iloc[-1]['event_date']:%B %Y}, came on a US channel"
+            if len(us_later) == 1
+            else ""
+        )
         sentences.append(
             "NATO's Supreme Allied Commander Europe or the chair of its Military Committee held "
-            f"{_plural(len(military), 'dated call')} or meetings with Russia's chief of the General Staff from "
-            f"{military['event_date'].min():%Y} to {military['event_date'].max():%Y}, none since."
+            f"{_plural(len(military), 'call')} or meetings{known} with Russia's chief of the General Staff from "
+            f"{military['event_date'].min():%Y} to {military['event_date'].max():%Y}, none since on NATO's line"
+            f"{after}." + cite(data, list(ordered.iloc[0]["source_ids"]) + list(ordered.iloc[-1]["source_ids"]))
             # The first and the last of them: the chart of contacts per year cites the rest.
-            + cite(data, list(ordered.iloc[0]["source_ids"]) + list(ordered.iloc[-1]["source_ids"]))
         )
     suspension = analysis.mission_suspension(data)
     events = analysis.done_events(data)
@@ -1560,7 +1613,8 @@ def since_lede(data: Dataset, parameters) -> str:
         f"In {start:%B %Y} NATO and Russia dealt through {analysis.join_and([_the(name) for name in had])}. "
         f"By {_day(count_end)} "
         f"{'none of these' if still.empty else analysis.join_and([_the(n) for n in still['channel']])}"
-        f" {('was' if past else 'is') if still.empty or len(still) == 1 else ('were' if past else 'are')} still open"
+        # "in use", not "open": two of them fell silent (dormant) rather than being closed.
+        f" {('was' if past else 'is') if still.empty or len(still) == 1 else ('were' if past else 'are')} still in use"
     )
     if len(newer):
         opened = [f"{_the(row.channel)}, set up {_on(row.since, row.since_precision)}" for row in newer.itertuples()]
@@ -1609,7 +1663,7 @@ def since_talks_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
         if len(about):
             late = about["event_date"].min() > run["event_date"].min()
             counts.append(
-                (number_word(len(about)), (f"from {about['event_date'].min():%B %Y}, " if late else "") + topic)
+                (number_word(len(about)), (f"(all from {about['event_date'].min():%B %Y}) " if late else "") + topic)
             )
     text = (
         f"The Council met again on {_day(restart['first_after'])}, after {describe_days(int(restart['days']))}, "
@@ -1805,7 +1859,7 @@ def reader_corrections(corrections: pd.DataFrame) -> pd.DataFrame:
 
 #: Corrections that change what a brief told its readers (a date, a status, a count, an attribution); a change of
 #: grade or of the document cited is listed in the full analysis and the data.
-BRIEF_FIELDS = ("start", "end", "date", "category", "removed", "title", "channel")
+BRIEF_FIELDS = ("start", "end", "date", "category", "removed", "title", "channel", "reason")
 
 
 def _fact_ends(data: Dataset, fact_id: str) -> pd.Timestamp | None:
@@ -1867,6 +1921,8 @@ def _plain_change(field: str, old: str, new: str) -> str:
         return f"Now tied to {_the(new)}, not to {_the(old)}."
     if field == "title":
         return f"Now labelled '{new}', not '{old}'."
+    if field == "reason":
+        return f"The cause now reads: {new}."
     if field == "sources":
         return f"Now cited to {new}, not {old}." if old else f"Now also cited to {new}."
     verb = {"start": "Now starts on", "end": "Now ends on", "date": "Now dated", "grade": "Now graded"}
