@@ -903,8 +903,8 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
 
 # Timeline dot colours by category; anything else is drawn blue.
 TIMELINE_COLOURS = {
-    "suspension": (ORANGE, "suspension"),
-    "closure": (GREY, "closure"),
+    "suspension": (ORANGE, "suspension of a NATO–Russia channel"),
+    "closure": (GREY, "closure of a NATO–Russia channel"),
     "conflict": (WAR, "war"),
     "incident": (VERMILION, "incident"),
     "enlargement": (ENLARGEMENT, "enlargement"),
@@ -934,13 +934,16 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     if len(recorded) > TIMELINE_MAX_EVENTS:
         events = recorded[recorded["is_milestone"]].reset_index(drop=True)
     figure, axis = plt.subplots(figsize=(WIDTH_IN, 1.0 + 0.24 * max(len(events), 1)), layout="constrained")
-    hollow_drawn = False
+    hollow_drawn = reported_drawn = False
     chart_marks: list[Mark] = []
     for lane, row in enumerate(events.itertuples()):
         colour = TIMELINE_COLOURS.get(row.category, (NEUTRAL, ""))[0]
         marker = TIMELINE_MARKERS.get(row.category, "o")
-        hollow = row.confidence in ("L", "unverified")
-        hollow_drawn |= hollow
+        # A closure that rests on one person's account (grade M) is drawn hollow too: reported, not shown.
+        reported = row.category == "closure" and row.confidence != "H"
+        hollow = row.confidence in ("L", "unverified") or reported
+        hollow_drawn |= row.confidence in ("L", "unverified")
+        reported_drawn = reported_drawn or reported
         when = analysis.format_date(row.event_date, row.date_precision)
         point = axis.scatter(
             [0],
@@ -968,7 +971,22 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
         for category, (colour, word) in TIMELINE_COLOURS.items()
         if category in shown
     ]
-    axis.legend(handles=key, loc="lower right", fontsize=8, frameon=False)
+    if reported_drawn:
+        key.append(
+            Line2D(
+                [],
+                [],
+                marker="s",
+                linestyle="",
+                color="white",
+                markeredgecolor=GREY,
+                label="closure reported by one side",
+            )
+        )
+    # Below the chart, not over it: the labels run across the plot's width.
+    axis.legend(
+        handles=key, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8, frameon=False, borderaxespad=0
+    )
     short, long = _span_words(start, end)
     subset = len(events) < len(recorded)
     _title(
@@ -993,7 +1011,10 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     )
     caption += "; colours and shapes mark suspensions, closures, war and enlargement. "
     caption += "Grades below H are shown after the event"
-    caption += "; hollow dots are weakly attested." if hollow_drawn else "."
+    caption += "; hollow dots are weakly attested" if hollow_drawn else ""
+    caption += (
+        "; a hollow square is a closure one side reported and no text of the other confirms." if reported_drawn else "."
+    )
     table = pd.DataFrame([_event_row(str(row.category), row) for row in events.itertuples()], columns=_EVENT_COLUMNS)
     return Chart(figure, "timeline", alt, caption, source_ids, table, chart_marks)
 

@@ -1389,7 +1389,7 @@ def channels_headline(data: Dataset, as_of: dt.date) -> str:
         prefix = "at least " if latest["silence_is_minimum"] else ""
         when = _long(latest["last_contact"], latest["last_contact_precision"])
         days = f"{prefix}{int(latest['days_silent']):,} days before {_day(count_end)}"
-        text += f", and the last dated contact on a channel still open or suspended came on {when}, {days}"
+        text += f", and the last dated contact on any NATO–Russia channel came on {when}, {days}"
     return text + "."
 
 
