@@ -272,12 +272,16 @@ def _the_break(data: Dataset) -> str | None:
         )
         if isinstance(decision["reason"], str) and decision["reason"]:
             text += f" ({decision['reason']})"
-        nato_first = sorted(
-            _best(data, decision["source_ids"], 9),
-            key=lambda source_id: (
-                not str(data.sources.set_index("source_id").at[source_id, "publisher"]).startswith("NATO")
-            ),
-        )
+        # NATO's words are NATO's text first, then reports quoting NATO; Moscow's statement does not carry them.
+        sources_by_id = data.sources.set_index("source_id")
+
+        def voice(source_id: str) -> int:
+            row = sources_by_id.loc[source_id]
+            if str(row["publisher"]).startswith("NATO"):
+                return 0
+            return 1 if row["source_type"] in ("wire", "news") else 2
+
+        nato_first = sorted(_best(data, decision["source_ids"], 9), key=voice)
         return text + "." + cite(data, nato_first[:2])
     return text + "." + cite(data, sources)
 
@@ -342,11 +346,14 @@ def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> s
             used = _on(row.last_contact, row.last_contact_precision)
             kept.append(f"{_the(row.channel)}" + ("" if pd.isna(row.last_contact) else f" (last used {used})"))
         named = 0 < len(kept) <= 3
-        if named:  # the ones left named in a sentence of their own
+        if named:  # the ones left named in a sentence of their own, which cites their last contacts
+            founded = [i for ids in open_rows["status_source_ids"] for i in ids]
             text += (
-                f"; {number_word(len(announced))} of them are due to close or be suspended on {when}. That leaves "
-                f"{analysis.join_and(kept)}"
+                f"; {number_word(len(announced))} of them are due to close or be suspended on {when}."
+                + cite(data, founded)
+                + f" That leaves {analysis.join_and(kept)}"
             )
+            left_sources = [i for ids in staying["last_contact_source_ids"] for i in _best(data, ids, 1)]
         else:
             text += (
                 f"; {number_word(len(announced))} of them are due to close or be suspended on {when}, "
@@ -354,7 +361,11 @@ def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> s
             )
         if len(opening):
             names = analysis.join_and([_the(str(name).split(" via ")[0]) for name in opening["channel"]])
-            text += f", plus {names} Russia named to replace them"
+            text += f", plus {names} Russia named in place of its mission"
+            if named:
+                left_sources += [i for ids in opening["announced_source_ids"] for i in _best(data, ids, 1)]
+        if named:
+            return text + "." + cite(data, left_sources)
     elif 0 < len(open_rows) <= 3:
         failed = _failed_attempts(data)
         plain, tried = [], []
@@ -689,7 +700,7 @@ def _to_watch(data: Dataset, as_of: dt.date) -> str | None:
             parts.append(f"the closure or suspension of {analysis.join_and([_the(n) for n in closing['channel']])}")
         if len(opening):
             parts.append(f"the start of {analysis.join_and([_the(n) for n in opening['channel']])}")
-        items.append(f"{' and '.join(parts)} on {_day(when)}")
+        items.append(f"on {_day(when)}, {', and '.join(parts)}")
         sources += _best(data, [i for ids in changes["announced_source_ids"] for i in ids], 1)
     for row in upcoming[upcoming["category"].isin(analysis.PLANNED_CATEGORIES)].itertuples():
         when = analysis.format_long_date(row.event_date, row.date_precision)
@@ -1138,9 +1149,11 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             f"{_the(row.channel)} ({row.status} since {analysis.format_long_date(row.since, row.since_precision)})"
             for row in older.itertuples()
         ]
-        sentences.append(
-            f"Closed, suspended or fallen dormant earlier, and not in this table: {analysis.join_and(parts)}."
-        )
+        # Only the states the rows are in: "Closed or suspended earlier", not a dormant line that is not there.
+        words = {"closed": "closed", "suspended": "suspended", "dormant": "fallen dormant"}
+        states = [words[state] for state in words if (older["status"] == state).any()]
+        lead = (", ".join(states[:-1]) + " or " + states[-1] if len(states) > 1 else states[0]) if states else "Changed"
+        sentences.append(f"{lead[:1].upper() + lead[1:]} earlier, and not in this table: {analysis.join_and(parts)}.")
     text = " ".join(s for s in sentences if s)
     paragraphs = [part.strip() for part in text.split(PARAGRAPH)]
     return "\n\n".join(part for part in paragraphs if part)
@@ -1158,14 +1171,21 @@ def _weak_later_contacts(data: Dataset, status: pd.DataFrame) -> list[str]:
         later = weak[(weak["channel_id"] == row.channel_id) & (weak["event_date"] > row.last_contact)]
         if later.empty:
             continue
-        when = analysis.join_and(
-            [analysis.format_long_date(e.event_date, e.date_precision) for e in later.itertuples()]
+        # Each later report by its label and day, with whose claim it is, so no reader takes it for several.
+        claims = analysis.join_and(
+            [
+                ("the DW explainer's claim of a " if e.confidence == "unverified" else "a report of a ")
+                + f"{_lower_first(re.sub(r' [(][^)]*[)]$', '', str(e.title)))} in "
+                + analysis.format_long_date(e.event_date, e.date_precision)
+                for e in later.itertuples()
+            ]
         )
+        one = len(later) == 1
         name = _the(row.channel)
         sentences.append(
             f"{name[:1].upper() + name[1:]} last carried a dated contact on "
-            f"{analysis.format_long_date(row.last_contact, row.last_contact_precision)}; contacts reported later "
-            f"({when}) rest on weak or unconfirmed reports and start no count."
+            f"{analysis.format_long_date(row.last_contact, row.last_contact_precision)}; {claims} "
+            f"{'is' if one else 'are'} confirmed by no other record and {'starts' if one else 'start'} no count."
             + cite(data, [i for ids in later["source_ids"] for i in ids])
         )
     return sentences
@@ -1968,8 +1988,9 @@ def corrections_note(data: Dataset, fields: tuple[str, ...] | None = None, since
         # An edition dated before any correction is still built from today's record: say so, or the reader
         # takes the facts for those first published.
         return (
-            "No correction had been made by the day of this edition. Its facts are read from the record as since "
-            "reviewed, so any later correction is already applied; the current edition lists each."
+            "No correction had been made by the day of this edition. Its facts are as the documents published by "
+            "then show them; where later checking found one misread, it is corrected here, and the current edition "
+            "lists each correction."
         )
     first = analysis.format_long_date(log["corrected_on"].min(), "day")
     if fields is None:
