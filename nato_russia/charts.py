@@ -519,6 +519,22 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
             linewidth=0,
             alpha=alpha,
         )
+    # A line older than its first record here (the Secretary General's meetings with Lavrov from 2015) would
+    # read as new: its bar's start says it is only where the record picks it up.
+    for period in analysis.late_entrants(data).itertuples():
+        if period.channel_id in lanes and pd.Timestamp(start) < period.start_date <= end_ts:
+            axis.text(
+                period.start_date - pd.Timedelta(days=60),
+                lanes[period.channel_id],
+                "older line, first on record here ▸",
+                ha="right",
+                va="center",
+                fontsize=7.5,
+                color="#555555",
+                style="italic",
+                bbox=dict(facecolor="white", edgecolor="none", pad=0.6),
+                zorder=5,
+            )
     # Each meeting or contact on a lane is a white tick, so gaps in contact (the NRC after June 2014) show.
     contacts = analysis.verified_contacts(data)
     contacts = contacts[
@@ -658,7 +674,8 @@ def plot_swimlanes(data: Dataset, parameters: ReportParameters, turning_points: 
         "Channels of cooperation and contact, by status; white ticks are dated meetings and contacts on a channel. "
         "Numbered markers point to the key events listed in the table below. "
         "A hatched start means the date is known only to the month or year; fainter bars rest on "
-        "weaker evidence."
+        "weaker evidence. A line marked as older is drawn from its first dated contact in the record, not from its "
+        "beginning."
     )
     if reviewed < end_ts:
         caption += f" The dotted stretch after {reviewed:%-d %B %Y}, the day the record was reviewed to, is unknown."
