@@ -1031,13 +1031,15 @@ def remaining_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     """What each open channel has carried, for readers: statements counted from the same day on every row."""
     remaining = remaining_channels(data, as_of)
     if remaining.empty:
-        return pd.DataFrame(columns=["channel", "dated contacts", "statements that it is used", "failed attempts"])
+        return pd.DataFrame(
+            columns=["channel", "dated contacts", "statements that it is in place or in use", "failed attempts"]
+        )
     window = remaining["reports_from"].iloc[0]
     same = remaining["reports_from"].eq(window).all()
     statements = (
-        f"statements since {analysis.format_date(window, 'day')} that it is used"
+        f"statements since {analysis.format_date(window, 'day')} that it is in place or in use"
         if same
-        else ("statements since its last dated contact that it is used")
+        else ("statements since its last dated contact that it is in place or in use")
     )
 
     def last(row) -> str:
