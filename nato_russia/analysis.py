@@ -910,7 +910,7 @@ def incident_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
         if isinstance(row.attempt, str):
             # The attempt in the words of its report (its summary's first clause), not its headline-style label.
             said = str(row.attempt_summary).split(";")[0].rstrip(".")
-            return f"none on record; {'a US' if row.attempt_id in us_attempts else 'an'} attempt also failed: {said}"
+            return f"none on record; {'a US' if row.attempt_id in us_attempts else 'an'} attempt failed: {said}"
         return "none on record"
 
     # An attempt made by the United States (General Milley's, November 2022) is a US one, not NATO's.

@@ -215,8 +215,9 @@ def review_note(data: Dataset, as_of: dt.date) -> str:
         names = analysis.join_and([f"{_the(row.title)} ({_days_of(row)})" for row in held.itertuples()])
         names = names[:1].upper() + names[1:]
         it = "it" if len(held) == 1 else "they"
-        text += f" {names} came after that day; this edition does not cover what {it} decided." + cite(
-            data, [i for ids in held["source_ids"] for i in ids]
+        text += (
+            f" {names} {'was' if len(held) == 1 else 'were'} due after that day; this edition does not cover {it}."
+            + cite(data, [i for ids in held["source_ids"] for i in ids])
         )
     return text
 
@@ -252,6 +253,8 @@ def _the_break(data: Dataset) -> str | None:
             (data.events["channel_id"] == suspension.channel_id) & (data.events["category"] == "announcement")
         ]
         hedge = "probably " if announced["summary"].str.contains("probably from", na=False).any() else ""
+        # Moscow's own announcement first: the step is cited to the text that announced it.
+        sources = [i for ids in announced["source_ids"] for i in ids] + sources
         text = (
             f"Russia said on {_day(suspension.known_date)} it would suspend its mission to NATO {hedge}from {effect} "
             f"and shut {moscow}"
@@ -610,9 +613,9 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
         return text + cite(data, sources)
     # The count is the table's: it cites no one incident's documents, the table cites each.
     text = (
-        f"It matters because crises go on near the allies while the lines are all but silent: none of the "
-        f"{number_word(len(incidents))} incidents in the record near their borders since {first:%B %Y} (a selection, "
-        "listed below; not all blamed on Russia) drew a dated NATO–Russia contact."
+        f"It matters because crises go on while the lines are all but silent: none of the "
+        f"{number_word(len(incidents))} incidents on or near allied territory in the record since {first:%B %Y} (a "
+        "selection, listed below; not all blamed on Russia) drew a dated NATO–Russia contact."
     )
     said = incident_exchanges_said(data, first, count_end)
     text += f" {said}" if said else ""
@@ -1393,35 +1396,41 @@ def aftermath_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
 
 
 def watch_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
-    """What to watch, as a table: the date, what is planned or announced, its grade and documents."""
+    """What to watch, as a table: the date, what is planned or announced, its grade and documents.
+
+    A decision announced but not yet in force is given as its announcement words, grades and cites it (Moscow's
+    statement of 18 October 2021), not as the later event that carried it out: that is not known yet.
+    """
     # Only what is still ahead: a plan whose day fell between the review and this edition is named on page one.
     upcoming = analysis.watch_list(data, as_of)
-    held_ids: set[str] = set()
-    return pd.DataFrame(
-        {
-            "date": [
-                analysis.format_date(d, p) if e not in held_ids else _days_of(row)
-                for d, p, e, row in zip(
-                    upcoming["event_date"], upcoming["date_precision"], upcoming["event_id"], upcoming.itertuples()
-                )
-            ],
-            # A plan reads as its announcement says; a decision not yet in force by its name, as announced.
-            "what": [
-                (summary if category in analysis.PLANNED_CATEGORIES else f"{title} (announced)")
-                + (
-                    " It fell after the day the record was reviewed to: what it decided is not covered here."
-                    if event_id in held_ids
-                    else ""
-                )
-                for summary, title, category, event_id in zip(
-                    upcoming["summary"], upcoming["title"], upcoming["category"], upcoming["event_id"]
-                )
-            ],
-            "grade": upcoming["confidence"].astype(str),
-            "_row_id": upcoming["event_id"].map(analysis.fact_anchor),
-            "_source_ids": upcoming["source_ids"],
-        }
-    )
+    done = analysis.done_events(data)
+    announcements = done[done["category"] == "announcement"].sort_values("event_date")
+    rows = []
+    for row in upcoming.itertuples():
+        what, grade, sources = row.summary, row.confidence, row.source_ids
+        if row.category not in analysis.PLANNED_CATEGORIES:
+            # A step on a channel (its suspension or closure) is told as announced; other steps by their name.
+            said = (
+                announcements[announcements["channel_id"] == row.channel_id]
+                if isinstance(row.channel_id, str) and row.category in ("suspension", "closure")
+                else announcements.iloc[0:0]
+            )
+            if len(said):
+                announced = said.iloc[-1]
+                what = f"{announced['title']} ({_day(announced['event_date'])})"
+                grade, sources = announced["confidence"], announced["source_ids"]
+            else:
+                what = f"{row.title} (announced)"
+        rows.append(
+            {
+                "due": analysis.format_date(row.event_date, row.date_precision),
+                "what": what,
+                "grade": str(grade),
+                "_row_id": analysis.fact_anchor(row.event_id),
+                "_source_ids": sources,
+            }
+        )
+    return pd.DataFrame(rows, columns=["due", "what", "grade", "_row_id", "_source_ids"])
 
 
 def channel_table_title(data: Dataset, as_of: dt.date) -> str:
@@ -1447,7 +1456,19 @@ def dataset_note(data: Dataset, as_of: dt.date) -> str:
     grades = data.events["confidence"].value_counts().reindex(["H", "M", "L", "unverified"], fill_value=0)
     channels = analysis.nato_russia_channels(analysis.channel_status(data, as_of), data)
     return (
-        f"As known on {_day(analysis.counted_to(data, as_of))}, the dataset holds {len(data.events)} dated events, "
+        (
+            f"The tables attached to the PDF are the whole record, later events included, so that the edition "
+            f"can be rebuilt; this edition uses only what was published by {_day(as_of)}. "
+            if not pd.isna(data.reviewed_to) and data.reviewed_to.date() > as_of
+            else ""
+        )
+        + f"As known on {_day(analysis.counted_to(data, as_of))}, the dataset holds {len(data.events)} dated events"
+        + (
+            f" ({number_word(int(data.events['is_pending'].sum()))} of them announced for a later day)"
+            if data.events["is_pending"].any()
+            else ""
+        )
+        + ", "
         f"{len(data.staffing)} staffing figures and {len(channels)} NATO–Russia channels, resting on "
         f"{len(data.sources)} public documents published by then; the sources listed below are those this report "
         "cites. Of the events, " + ", ".join(f"{count} are graded {grade}" for grade, count in grades.items()) + "."

@@ -481,7 +481,8 @@ def _dormant_notes(data: Dataset, end: dt.date) -> list[str]:
     notes = []
     for row in dormant.itertuples():
         text = (
-            f"{_capital(_the(row.channel_name))} is drawn as dormant (hatched) from its last meeting, on "
+            f"{_capital(_the(row.channel_name))} is drawn as dormant (hatched) from its last "
+            f"{'meeting' if row.channel_id == 'nrc' else 'dated contact'}, on "
             f"{_day(row.start_date)}, since no decision to suspend it is on record"
         )
         ending = _reported_end(data, row.channel_id, row.end_event_id)
@@ -1670,7 +1671,14 @@ def overview_headline(data: Dataset, parameters: ReportParameters) -> str:
         return history_headline(data, parameters)
     peak, now = _words(summary["peak"]), _words(summary["now"])
     settled = summary["since_label"]
-    if (summary["peak_until"].year, summary["peak_until"].month) == (summary["since"].year, summary["since"].month):
+    before = _open_at_the_break(data, end)
+    if before is not None:
+        # Measured at the break, as the chart's title is: lines that enter the record late make an earlier peak.
+        text = (
+            f"{_words(before[1]).capitalize()} NATO–Russia channels were open when Russia announced the break, on "
+            f"{_day(before[0])}; {now} {'has' if summary['now'] == 1 else 'have'} been open since {settled}"
+        )
+    elif (summary["peak_until"].year, summary["peak_until"].month) == (summary["since"].year, summary["since"].month):
         text = f"NATO and Russia went from {peak} open channels to {now} in {settled}"
     else:
         text = f"NATO and Russia went from {peak} open channels in {summary['peak_until']:%B %Y} to {now} in {settled}"
@@ -2040,11 +2048,13 @@ def assessment_headline(data: Dataset, parameters: ReportParameters) -> str:
             if len(pattern["lifted"])
             else f"{_capital(_none_of(suspended))} suspended channels has reopened"
         )
-    if latest is not None:
+    # The last contact on the channels still open, not on any channel (10 February 2022 was on a dormant line).
+    on_open = status.loc[(status["status"] == "open") & status["last_contact"].notna(), "last_contact"]
+    if latest is not None and len(on_open):
         parts.append(
-            f"the {_words(left)} still open have carried no dated contact since {_day(latest['last_contact'])}"
+            f"the {_words(left)} still open have carried no dated contact since {_day(on_open.max())}"
             if left > 1
-            else f"the one still open has carried no dated contact since {_day(latest['last_contact'])}"
+            else f"the one still open has carried no dated contact since {_day(on_open.max())}"
         )
     if not parts:
         return "The record holds no suspension of a NATO–Russia channel by the as-of date."
@@ -2138,7 +2148,8 @@ def assessment_why(data: Dataset, parameters: ReportParameters) -> str:
         sentences.append(f"The record names no act behind the {noun} of {analysis.join_and(others)}.")
     for row in decisions[decisions["dormant"]].itertuples():
         text = (
-            f"{_capital(_the(row.channel))} has been dormant since its last meeting, on {_day(row.start_date)}: no "
+            f"{_capital(_the(row.channel))} has been dormant since its last "
+            f"{'meeting' if row.channel_id == 'nrc' else 'dated contact'}, on {_day(row.start_date)}: no "
             "decision suspended it"
         )
         reported = _reported_end(data, row.channel_id, _end_event(data, row.period_id))
