@@ -314,7 +314,7 @@ class Build:
             # checked on the other; a build with nothing to do starts none.
             from nato_russia.publishing import kernels
 
-            kernels.start_fork_server()
+            kernels.start_fork_server(data_dir)
         if jobs:
             self._check_data(data_dir)
         failed = 0
