@@ -260,6 +260,11 @@ def _check_file_basics(data_dir: Path, resource: dict) -> None:
         )
 
 
+def validated(data_dir: str | Path | None = None) -> bool:
+    """True if the data under `data_dir`, as they are now, are recorded as having passed validation."""
+    return _already_validated(hash_data(data_dir))
+
+
 def _validation_key(data_hash: str) -> str:
     """What a validation result depends on: the data's bytes, this loader's code, the validator's version."""
     from importlib.metadata import version

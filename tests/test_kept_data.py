@@ -97,3 +97,15 @@ def test_the_fork_server_keeps_the_folder_the_build_names_and_shrugs_off_a_bad_o
     edit_cell(data_copy, "staffing", 0, "staff_count", "many")
     kernels._keep_data()  # the kernels will load it themselves, and say what is wrong
     assert data._kept == {}
+
+
+def test_the_fork_server_sees_when_the_build_has_validated_the_data(data_copy, monkeypatch, tmp_path):
+    from nato_russia.publishing import kernels
+
+    monkeypatch.setattr(data.paths, "CACHE_DIR", tmp_path / "cache")  # nothing validated yet
+    monkeypatch.setenv(kernels.DATA_VARIABLE, str(data_copy))
+    assert not kernels._data_validated()
+    load_dataset(data_copy)
+    assert kernels._data_validated()
+    edit_cell(data_copy, "events", 0, "title", "A new title")  # other bytes: not validated
+    assert not kernels._data_validated()

@@ -370,18 +370,22 @@ def serve(name: str) -> None:
 
     kernels: dict[socket.socket, int] = {}  # lease -> kernel pid
     exited: set[int] = set()  # kernels whose exit status was sent, not yet reaped
-    data_kept = False
+    data_kept = DATA_VARIABLE not in os.environ
     while not stopping:
         try:
-            ready, _, _ = select.select([wakeup_read, listener, *kernels], [], [])
+            # Until the data are kept, look every DATA_POLL seconds whether the build has validated them.
+            ready, _, _ = select.select([wakeup_read, listener, *kernels], [], [], None if data_kept else DATA_POLL)
         except InterruptedError:
             continue
+        if not data_kept and not ready and _data_validated():
+            _keep_data()
+            data_kept = True
         if wakeup_read in ready:
             with contextlib.suppress(BlockingIOError):
                 os.read(wakeup_read, 512)
             _report_exits(kernels, exited)
         if listener in ready:
-            if not data_kept:  # the first request comes once the build has checked the data
+            if not data_kept:  # the first request comes once the build has checked the data: keep them now
                 _keep_data()
                 data_kept = True
             _accept(listener, kernels, server_pipe=[wakeup_read, wakeup_write])
@@ -394,15 +398,28 @@ def serve(name: str) -> None:
         _end_lease(lease, kernels, exited)
 
 
+#: Seconds between the server's looks, before its first kernel, at whether the build has validated the data.
+DATA_POLL = 0.05
+
+
+def _data_validated() -> bool:
+    """True once the build's data are recorded as validated in .cache/ (then loading them runs no Frictionless)."""
+    with contextlib.suppress(Exception):
+        from nato_russia import data
+
+        return data.validated(os.environ.get(DATA_VARIABLE) or None)
+    return False
+
+
 def _keep_data() -> None:
     """Load the build's data here, once, so every kernel forked after starts with it loaded.
 
     Each notebook's first cell loads the dataset (read, typed, checked: about 0.15 s of CPU in each of the
     nine notebooks); with it kept here (data.keep_loaded) a kernel's load_dataset checks the files are the
-    same bytes and copies the frames (about 0.02 s). Done at the first request, not after the imports: the
-    build asks for a kernel only once it has validated the data and recorded that in .cache/ (so this load
-    does not run Frictionless again). Any failure keeps nothing: the kernels then load as they always did,
-    and report what is wrong.
+    same bytes and copies the frames (about 0.02 s). Done as soon as the build has validated the data and
+    recorded that in .cache/ (so this load runs no Frictionless of its own), while the build finishes its
+    check and starts its workers; at the latest at the first request, which comes once the build's check
+    has passed. Any failure keeps nothing: the kernels then load as they always did, and report what is wrong.
     """
     if DATA_VARIABLE not in os.environ:
         return
