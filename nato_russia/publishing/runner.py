@@ -155,6 +155,11 @@ class _VariantRun:
         self.executed_any = False
         self.failure: dict | None = None
         self.done = False
+        # With a PDF, its rendering is two units: "render" (HTML, edition) and "pdf", which "render" makes
+        # ready (worker.run_render); each one's result waits here for the other's.
+        self.pdf_ready: dict | None = None
+        self.rendered: dict | None = None
+        self.printed: dict | None = None
 
     @property
     def expected_total(self) -> float:
@@ -314,7 +319,7 @@ class Build:
             # checked on the other; a build with nothing to do starts none.
             from nato_russia.publishing import kernels
 
-            kernels.start_fork_server()
+            kernels.start_fork_server(data_dir)
         if jobs:
             self._check_data(data_dir)
         failed = 0
@@ -394,7 +399,9 @@ class Build:
         notebooks run side by side when slots are free, and its HTML and PDF start as soon as its last
         notebook is executed, beside the other variants' notebooks. A variant's rendering goes before any
         notebook still to run; otherwise the variant with the most work expected goes first (the last good
-        build's per-notebook seconds, else its notebook count), its longest notebooks first.
+        build's per-notebook seconds, else its notebook count), its longest notebooks first. A variant's
+        PDF is a unit of its own, made ready by its HTML unit once that has compared with the last edition,
+        so the two run side by side when slots are free (at the end of a build: on both cores).
         """
         from nato_russia.publishing import worker
 
@@ -403,8 +410,8 @@ class Build:
         runs = {job.variant.name: _VariantRun(job, manifest) for job in jobs}
         order = sorted(runs.values(), key=lambda r: r.expected_total, reverse=True)  # stable: ties keep theirs
         waiting = [(r.name, i) for r in order for i in r.notebook_order()]  # notebook units, in turn
-        renders: list[str] = []  # variants whose notebooks are all executed, waiting for a slot
-        running: dict[tuple, tuple] = {}  # (name, index or "render") -> (process, started)
+        renders: list = []  # variants whose notebooks are all executed (a name), or PDFs ((name, "pdf")), waiting
+        running: dict[tuple, tuple] = {}  # (name, index, "render" or "pdf") -> (process, started)
         all_pids: set[int] = set()
         slots = max(1, self.o.jobs)
         render_ready = False  # nbconvert and Typst imported in this process
@@ -413,6 +420,7 @@ class Build:
         def stop_units(name: str) -> None:
             """Stop the running units of a failed variant (each kills its kernel) and drop its waiting ones."""
             waiting[:] = [u for u in waiting if u[0] != name]
+            renders[:] = [r for r in renders if r != (name, "pdf")]
             mine = [key for key in running if key[0] == name]
             worker.stop_children([running[key][0] for key in mine])
             if mine:
@@ -434,10 +442,16 @@ class Build:
                 self._check_stop()
                 while (waiting or renders) and len(running) < slots:
                     if renders:
-                        name = renders.pop(0)
+                        ready = renders.pop(0)
+                        name = ready[0] if isinstance(ready, tuple) else ready
                         run = runs[name]
-                        key, target = (name, "render"), worker.run_render
-                        args = (run.job, run.staging, [run.executed[i] for i in range(run.count)], events, os.getpid())
+                        executed = [run.executed[i] for i in range(run.count)]
+                        if isinstance(ready, tuple):
+                            key, target = (name, "pdf"), worker.run_pdf
+                            args = (run.job, run.staging, executed, run.pdf_ready, events, os.getpid())
+                        else:
+                            key, target = (name, "render"), worker.run_render
+                            args = (run.job, run.staging, executed, events, os.getpid())
                     else:
                         name, index = waiting.pop(0)
                         run = runs[name]
@@ -451,7 +465,7 @@ class Build:
                         run.execute_started = run.execute_started or time.monotonic()
                         nb = run.job.variant.notebooks[index]
                         self.progress.update(name, f"executing {nb.name} ({index + 1}/{run.count})")
-                    if key[1] == "render" and not render_ready:
+                    if key[1] in ("render", "pdf") and not render_ready:
                         _render_imports()
                         render_ready = True
                     proc = ctx.Process(target=target, args=args, name=f"build-{name}-{key[1]}")
@@ -552,9 +566,26 @@ class Build:
                 finish(run, {"status": "failed", "error": error, "failed_notebooks": [], "disk_full": True})
             else:
                 finish(run, {"status": "failed", "error": summary, "failed_notebooks": [notebook]})
-        elif kind == "result" and run is not None and not run.done:
-            self._join_unit(running, (name, "render"))
-            finish(run, payload)
+        elif kind == "pdf-ready" and run is not None and not run.done:
+            run.pdf_ready = payload
+            renders.append((name, "pdf"))
+        elif kind in ("result", "pdf") and run is not None and not run.done:
+            self._join_unit(running, (name, "render" if kind == "result" else "pdf"))
+            if payload["status"] != "ok":  # the other half is of no use now
+                stop_units(name)
+                if kind == "pdf" and run.rendered is not None:
+                    payload = dict(payload, timings={**run.rendered["timings"], **payload["timings"]})
+                finish(run, payload)
+                return
+            if kind == "result":
+                run.rendered = payload
+            else:
+                run.printed = payload
+            if run.rendered is not None and (run.pdf_ready is None or run.printed is not None):
+                result = dict(run.rendered)
+                if run.printed is not None:  # the PDF's seconds, in the order the timings always had
+                    result["timings"] = {**run.rendered["timings"], **run.printed["timings"]}
+                finish(run, result)
 
     def _join_unit(self, running: dict, key: tuple) -> None:
         """A unit that sent its last message: wait for its exit, then reap any kernel it left."""

@@ -82,15 +82,36 @@ def run(job: Job, events, parent: int | None = None) -> None:
 
 
 def run_render(job: Job, staging: Path, executed: list, events, parent: int | None = None) -> None:
-    """Unit entry point (a multiprocessing target): HTML, PDF and edition of a variant whose notebooks are
-    executed (`executed`, in its order) into `staging`. Sends ("result", name, dict) as run() does."""
+    """Unit entry point (a multiprocessing target): HTML and edition of a variant whose notebooks are
+    executed (`executed`, in its order) into `staging`. Sends ("result", name, dict) as run() does.
+
+    A variant with a PDF also sends ("pdf-ready", name, {"changes": …, "citation": …}) once it has compared
+    with the last edition and made the edition's folder: the parent then runs run_pdf as a unit of its own,
+    beside this one, and publishes the variant when both have sent their result.
+    """
     _serve(
         job,
         events,
         parent,
         staging,
-        lambda job, staging, timings, send: render_outputs(job, staging, executed, timings, send),
+        lambda job, staging, timings, send: render_outputs(job, staging, executed, timings, send, pdf_apart=True),
     )
+
+
+def run_pdf(job: Job, staging: Path, executed: list, ready: dict, events, parent: int | None = None) -> None:
+    """Unit entry point (a multiprocessing target): the variant's PDF, typeset and read back, into `staging`
+    and its edition's folder, from `ready` (what run_render sent with "pdf-ready").
+
+    Sends ("pdf", name, {"status": "ok", "timings": {"pdf": s}}) or a failure record as run() does.
+    """
+
+    def work(job, staging, timings, send):
+        stamp = dataclasses.replace(job.stamp, citation=ready["citation"])
+        prepared, titles = _prepared(job.variant, executed, log=lambda line: None)  # run_render logs them
+        failure = print_pdf(job, staging, prepared, titles, stamp, ready["changes"], timings, send)
+        return failure or {"status": "ok", "timings": timings, "error": None, "staging": str(staging)}
+
+    _serve(job, events, parent, staging, work, kind="pdf")
 
 
 def run_notebook(job: Job, index: int, staging: Path, events, parent: int | None = None) -> None:
@@ -122,8 +143,9 @@ def run_notebook(job: Job, index: int, staging: Path, events, parent: int | None
     events.join_thread()  # flush the queue before exiting, or the parent might never see the result
 
 
-def _serve(job: Job, events, parent: int | None, staging: Path | None, work) -> None:
-    """Run `work(job, staging, timings, send)` in this worker process and send its result, or its failure.
+def _serve(job: Job, events, parent: int | None, staging: Path | None, work, kind: str = "result") -> None:
+    """Run `work(job, staging, timings, send)` in this worker process and send its result, or its failure,
+    as a message of `kind`.
 
     Without a `staging` folder one is made here (and named to the parent).
     """
@@ -142,7 +164,7 @@ def _serve(job: Job, events, parent: int | None, staging: Path | None, work) -> 
             staging.chmod(0o755)  # mkdtemp makes it private; the published folder is for readers
             send("staging", str(staging))
         result = work(job, staging, timings, send)
-        send("result", result)
+        send(kind, result)
     except Interrupted:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -155,7 +177,7 @@ def _serve(job: Job, events, parent: int | None, staging: Path | None, work) -> 
         if full and staging is not None:  # give the space back at once
             shutil.rmtree(staging, ignore_errors=True)
         send(
-            "result",
+            kind,
             {
                 "status": "failed",
                 "timings": timings,
@@ -341,11 +363,63 @@ def build(job: Job, staging: Path, timings: dict, send) -> dict:
     return render_outputs(job, staging, executed, timings, send)
 
 
-def render_outputs(job: Job, staging: Path, executed: list, timings: dict, send) -> dict:
+def _prepared(variant: Variant, executed: list, log) -> tuple[list, list]:
+    """The executed notebooks fit for the report (render.prepare), in order, and their titles."""
+    several = len(executed) > 1
+    prepared, titles = [], []
+    for i, (nb_path, nb) in enumerate(zip(variant.notebooks, executed, strict=True)):
+        clean, title = render.prepare(nb, chapter=nb_path.stem, several=several, prefix=f"nb{i}", log=log)
+        prepared.append(clean)
+        titles.append(title)
+    return prepared, titles
+
+
+def print_pdf(
+    job: Job, staging: Path, prepared: list, titles: list, stamp: render.Stamp, changes: dict, timings: dict, send
+) -> dict | None:
+    """Typeset the variant's PDF into `staging`, read it back, and link it into the edition's folder (made
+    already); None when done, else the failure record (a PDF that cannot be typeset, or is not what a reader
+    with only the PDF needs, is not published)."""
+    variant = job.variant
+    data_dir = Path(job.data_dir) if job.data_dir else paths.DATA_DIR
+    as_of = job.stamp.as_of if editions.is_date(job.stamp.as_of) else job.stamp.today
+    send("stage", f"printing pdf ({job.engine})")
+    started = time.monotonic()
+    pdf_path = staging / f"{variant.name}.pdf"
+    evidence = render.evidence_files(data_dir)
+    try:
+        render.pdf_typst(
+            prepared,
+            pdf_path,
+            stamp,
+            subtitle=titles[0],
+            changes=changes,
+            attachments=evidence,
+            chapters=[nb_path.name for nb_path in variant.notebooks],
+        )
+        render.check_pdf(pdf_path, evidence)
+    except (render.PdfCheckFailed, render.TypesetError) as exc:
+        timings["pdf"] = round(time.monotonic() - started, 2)
+        return {
+            "status": "failed",
+            "timings": timings,
+            "error": str(exc),
+            "failed_notebooks": [],
+            "staging": str(staging),
+        }
+    timings["pdf"] = round(time.monotonic() - started, 2)
+    os.link(pdf_path, staging / editions.EDITIONS_DIR / as_of / pdf_path.name)  # the same bytes, no second copy
+    return None
+
+
+def render_outputs(job: Job, staging: Path, executed: list, timings: dict, send, pdf_apart: bool = False) -> dict:
     """Everything after execution: compare with the last edition, write the HTML, the PDF (read back and
     checked), the edition's record and snapshot into `staging`; return the result record.
 
     `executed` are the variant's executed notebooks in its order; `staging` holds them, and the figures.
+    With `pdf_apart` the PDF is left to a unit of its own (run_pdf), told to start by a "pdf-ready" message
+    as soon as what it needs is known: the HTML and the PDF, each about a second, then run on two cores
+    (the build's last variant otherwise rendered both on one core while the other idled).
     """
     variant = job.variant
     outputs = [staging / n for n in notebook_output_names(variant)]
@@ -371,21 +445,16 @@ def render_outputs(job: Job, staging: Path, executed: list, timings: dict, send)
             base_url=job.stamp.base_url,
         ),
     )
+    edition = staging / editions.EDITIONS_DIR / as_of
+    edition.mkdir(parents=True)
+    if pdf_apart and "pdf" in variant.formats:
+        send("pdf-ready", {"changes": changes.as_record(), "citation": stamp.citation})
     send("stage", "exporting html")
     started = time.monotonic()
-    several = len(executed) > 1
-    prepared, titles = [], []
-    for i, (nb_path, nb) in enumerate(zip(variant.notebooks, executed, strict=True)):
-        clean, title = render.prepare(
-            nb, chapter=nb_path.stem, several=several, prefix=f"nb{i}", log=lambda line: send("log", line)
-        )
-        prepared.append(clean)
-        titles.append(title)
+    prepared, titles = _prepared(variant, executed, log)
     html_text = render.to_html(render.merge(prepared), stamp, subtitle=titles[0], changes=changes.to_html())
     html_path = staging / f"{variant.name}.html"
     html_path.write_text(html_text, encoding="utf-8")
-    edition = staging / editions.EDITIONS_DIR / as_of
-    edition.mkdir(parents=True)
     # The edition's copy differs only in the path to the feed, three folders further down.
     edition_html = edition / html_path.name
     edition_html.write_text(render.with_feed_href(html_text, "../../../feed.xml"), encoding="utf-8")
@@ -400,33 +469,11 @@ def render_outputs(job: Job, staging: Path, executed: list, timings: dict, send)
 
     files = [html_path, *chart_data]
     if "pdf" in variant.formats:
-        send("stage", f"printing pdf ({job.engine})")
-        started = time.monotonic()
-        pdf_path = staging / f"{variant.name}.pdf"
-        evidence = render.evidence_files(data_dir)
-        try:  # a PDF that cannot be typeset, or is not what a reader with only the PDF needs, is not published
-            render.pdf_typst(
-                prepared,
-                pdf_path,
-                stamp,
-                subtitle=titles[0],
-                changes=changes.as_record(),
-                attachments=evidence,
-                chapters=[nb_path.name for nb_path in variant.notebooks],
-            )
-            render.check_pdf(pdf_path, evidence)
-        except (render.PdfCheckFailed, render.TypesetError) as exc:
-            timings["pdf"] = round(time.monotonic() - started, 2)
-            return {
-                "status": "failed",
-                "timings": timings,
-                "error": str(exc),
-                "failed_notebooks": [],
-                "staging": str(staging),
-            }
-        timings["pdf"] = round(time.monotonic() - started, 2)
-        files.append(pdf_path)
-        os.link(pdf_path, edition / pdf_path.name)  # the same bytes, no second copy on disk
+        if not pdf_apart:
+            failure = print_pdf(job, staging, prepared, titles, stamp, changes.as_record(), timings, send)
+            if failure is not None:
+                return failure
+        files.append(staging / f"{variant.name}.pdf")  # run_pdf's, when apart: the variant needs both
 
     send("stage", "keeping the edition")
     editions.write_snapshot(data_dir, edition / editions.SNAPSHOT_DIR, figures, previous=previous_snapshot)
