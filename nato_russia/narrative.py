@@ -1100,6 +1100,25 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     # One paragraph each: what is left; the silent lines and what Moscow says; the US lines; the rest.
     sentences.append(PARAGRAPH)
     sentences += _weak_later_contacts(data, status)
+    # A silent line one side still says is there: who said so last, and when (no count starts from it).
+    silent = status[
+        (status["status"] != "open")
+        & status["channel_id"].isin(lines)
+        & status["last_report"].notna()
+        & (status["last_report"] > status["last_contact"].fillna(pd.Timestamp.min))
+    ]
+    for row in silent.itertuples():
+        event = reports[(reports["channel_id"] == row.channel_id) & (reports["event_date"] == row.last_report)]
+        who = speaker(data, event["event_id"].iloc[0]) if len(event) else None
+        if who and ", " in who:  # the name first: "Alexander Grushko, deputy foreign minister of Russia,"
+            role, name = who.rsplit(", ", 1)
+            who = f"{name}, {role[:1].lower() + role[1:]},"
+        name = _the(row.channel)
+        sentences.append(
+            f"{who or 'One side'} said {_on(row.last_report, row.last_report_precision)} that {name} was still "
+            f"in place; no NATO text in the record confirms it, and no dated contact backs it."
+            + cite(data, list(row.last_report_source_ids))
+        )
     unnamed = analysis.done_events(data)
     unnamed = unnamed[
         unnamed["category"].isin(analysis.REPORT_CATEGORIES)
@@ -1260,10 +1279,15 @@ def since_rupture_findings(data: Dataset, as_of: dt.date) -> str:
                 who = speaker(data, row.event_id) or "one side"
                 post, _, name = who.rpartition(", ") if ", " in who else ("", "", who)
                 posts.append(post)
-                people.setdefault(name, []).append(_day(row.event_date) + cite(data, _best(data, row.source_ids, 1)))
-            named = analysis.join_and([f"{name} on {analysis.join_and(days)}" for name, days in people.items()])
+                # "on 19 February 2026", or "in 2023" for a statement known only to its year.
+                people.setdefault(name, []).append(
+                    _on(row.event_date, row.date_precision) + cite(data, _best(data, row.source_ids, 1))
+                )
+            named = analysis.join_and([f"{name} {analysis.join_and(days)}" for name, days in people.items()])
             post = posts[0] if len(set(posts)) == 1 and posts[0] else ""
-            who = (post.replace("ambassador", "ambassadors", 1) if len(people) > 1 else post) or "Officials"
+            who = (post.replace("ambassador", "ambassadors", 1) if len(people) > 1 else post) or (
+                "Russian officials" if posts and all("Russia" in each for each in posts) else "Officials"
+            )
             sentences.append(
                 f"{who[:1].upper() + who[1:]} said {_times(len(reports))} that a channel is in place or in use: "
                 f"{named}; none of them dated a contact."

@@ -1580,7 +1580,7 @@ def _statement_breakdown(data: Dataset, start: dt.date, end: dt.date) -> str | N
         parts.append(f"{_words(unnamed)} {'names' if unnamed == 1 else 'name'} no channel")
     text = f"Of the {_plural(len(statements), 'statement')} that a channel is in place or in use, "
     if len(before):
-        text += f"{_words(len(before))} {'predates' if len(before) == 1 else 'predate'} {_day(cut)}; since then, "
+        text += f"{_words(len(before))} {'predates' if len(before) == 1 else 'predate'} {_day(cut)}. Since then, "
     else:
         text += f"all came after {_day(cut)}: "
     if parts and " " in parts[0]:

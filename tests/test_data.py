@@ -178,7 +178,7 @@ def test_a_staffing_figure_and_the_statement_it_comes_from_share_one_grade(datas
         ("practical_cooperation", 1991),
         ("pjc", 1997),
         ("russia_mission", 1998),
-        ("nato_information_office", 2000),
+        ("nato_information_office", 2001),  # opened by Robertson, 20 February 2001 (NATO's news of that day)
         ("nrc", 2002),
         ("nato_liaison_mission", 2002),
     ],
