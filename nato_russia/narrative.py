@@ -640,8 +640,8 @@ def incident_exchanges_said(
         return f"The exchanges on incidents that Russia's ambassador reports ({when}) remain undated."
     who = f"{who}," if "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
     return (
-        f"{who[:1].upper() + who[1:]} said {when} that occasional letters and contacts on specific incidents "
-        "pass, in part through military staff; he dated none, and no NATO text mentions them."
+        f"{who[:1].upper() + who[1:]} said {when} that occasional letters and contacts on incidents "
+        "pass, in part through military staff; he dated none, and NATO is silent on them."
     )
 
 
@@ -1144,7 +1144,9 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             # A line suspended before and agreed anew (the US–Russia military dialogue, February 2026) was
             # restored, not set up.
             restored = (data.channel_periods["channel_id"] == row.channel_id).sum() > 1
-            text = f"{_the(row.channel)} ({'restored' if restored else 'set up'} {_on(row.since, row.since_precision)}"
+            text = (
+                f"{_the(row.channel)} ({'agreed anew' if restored else 'set up'} {_on(row.since, row.since_precision)}"
+            )
             latest = max([d for d in (row.last_contact, row.last_report) if not pd.isna(d)], default=None)
             if latest is not None and latest > row.since:
                 text += f"; last reported in use in {latest:%B %Y}"
@@ -1381,6 +1383,29 @@ def history_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
         + (f", {resumed(resumptions)}" if len(resumptions) else "")
         + "; each decision is counted once, however many channels it touched."
     )
+    # A long pause of the Council that no decision began (June 2014 to April 2016) is neither a suspension nor a
+    # resumption: said so, or the chart's "met again" looks like a third resumption.
+    gaps = analysis.meeting_gaps(data, start)
+    held = data.channel_periods[
+        (data.channel_periods["channel_id"] == "nrc") & (data.channel_periods["status"] == "suspended")
+    ]
+    ends = held["end_date"].fillna(pd.Timestamp.max)
+    pauses = [
+        gap
+        for gap in gaps.itertuples()
+        if not pd.isna(gap.first_after)
+        and gap.days >= 365
+        and gap.first_after < pd.Timestamp(analysis.BREAK_DATE)
+        # Only where the record holds every meeting: before 2014 a gap may be the record's, not the Council's.
+        and gap.last_before.year >= analysis.NRC_FULLY_COUNTED_FROM
+        and not ((held["start_date"] <= gap.first_after) & (ends >= gap.last_before)).any()
+    ]
+    if pauses:
+        gap = max(pauses, key=lambda pause: pause.days)  # the longest: June 2014 to April 2016
+        text += (
+            f" The NATO–Russia Council, which no decision suspended, did not meet from {gap.last_before:%B %Y} "
+            f"to {gap.first_after:%B %Y}."
+        )
     if len(dated):
         latest = last_row(dated)
         channels = data.channels.set_index("channel_id")["channel_name"]

@@ -43,7 +43,7 @@ DEFAULT_SETTINGS = {
     "base_url": "",  # where reports/ is served, for the feed's links and ids ("" = relative links)
     # Who publishes the reports and how a reader reports an error: printed in every colophon and citation.
     "publisher": "The NATO–Russia report team",
-    "report_errors_to": "the project's issue tracker, naming the edition and the fact's row",
+    "report_errors_to": "the project's issue tracker, naming the edition and the fact",
 }
 
 
