@@ -372,8 +372,29 @@ def check_type_is_legible_and_no_cell_runs_into_the_next(name, pdf) -> None:
     assert overprinted == [], f"{name}: text printed over the next column's: {overprinted[:5]}"
 
 
+# The page head and foot lie in the page margins (templates/report.typ: 22 mm at the top, 20 mm at the foot).
+_HEAD_PT, _FOOT_PT = 22 / 25.4 * 72, 20 / 25.4 * 72
+
+
+def _body_text(page) -> str:
+    """A page's text without its running head and page number, so an entry that runs over a page break reads
+    on in one piece."""
+    height = float(page.mediabox.height)
+    margins: list[str] = []
+
+    def visit(text, cm, tm, font, size) -> None:
+        y = cm[5] + tm[5] * cm[3]
+        if text.strip() and (y > height - _HEAD_PT or y < _FOOT_PT):
+            margins.append(text.strip())
+
+    text = page.extract_text(visitor_text=visit) or ""
+    for piece in margins:
+        text = text.replace(piece, " ", 1)
+    return text
+
+
 def _pdf_text(reader, start: int = 0) -> str:
-    return " ".join(" ".join((page.extract_text() or "") for page in reader.pages[start:]).split())
+    return " ".join(" ".join(_body_text(page) for page in reader.pages[start:]).split())
 
 
 def source_listing(reader) -> str:
