@@ -1715,13 +1715,11 @@ def since_lede(data: Dataset, parameters) -> str:
     changed = _what_changed(data, as_of)
     if changed:
         sentences.append(changed)
+    # A paragraph each: the years of talking, what is left and what changed last, why it matters, what to watch.
     matters = _why_it_matters(data, as_of)
-    if matters:
-        sentences.append(matters)
     watch = _to_watch(data, as_of)
-    if watch:
-        sentences.append(watch)
-    return "\n\n".join(" ".join(part) for part in (history, sentences) if part)
+    parts = [" ".join(history), " ".join(sentences), matters or "", watch or ""]
+    return "\n\n".join(part for part in parts if part)
 
 
 #: What the Council's meetings took up, as the record's summaries word it: a topic and the words that name it.
