@@ -832,6 +832,12 @@ def meeting_gaps(data: Dataset, since: dt.date, channel_id: str = "nrc", min_day
 INCIDENT_WINDOW_DAYS = 30
 
 
+def us_acts(data: Dataset) -> set[str]:
+    """The events the United States acted in (General Milley's call, November 2022): US steps, not NATO's."""
+    links = data.event_entities
+    return set(links.loc[(links["entity_id"] == "united_states") & (links["participant_role"] == "actor"), "event_id"])
+
+
 def incidents_and_contacts(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
     """Each incident in the window, with the first dated NATO–Russia contact within a month after it, if any,
     and any unanswered attempt to reach Russia in that month (on any line, NATO's or a US one)."""
@@ -914,10 +920,7 @@ def incident_table(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
         return "none on record"
 
     # An attempt made by the United States (General Milley's, November 2022) is a US one, not NATO's.
-    links = data.event_entities
-    us_attempts = set(
-        links.loc[(links["entity_id"] == "united_states") & (links["participant_role"] == "actor"), "event_id"]
-    )
+    us_attempts = us_acts(data)
 
     causes = incidents["event_id"].map(data.events.set_index("event_id")["reason"])
     return pd.DataFrame(

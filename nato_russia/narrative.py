@@ -155,6 +155,15 @@ def in_sentence(name: str) -> str:
     return _the(name)
 
 
+def _name_first(who: str) -> str:
+    """A speaker as a sentence opens with them: "Vladislav Maslennikov, director of …," for "Director of …,
+    Vladislav Maslennikov" (`speaker`); a name alone is left as it is."""
+    if ", " not in who:
+        return who
+    role, name = who.rsplit(", ", 1)
+    return f"{name}, {role},"  # the post as stored: "director of …", "Russia's deputy foreign minister"
+
+
 def speaker(data: Dataset, event_id: str) -> str | None:
     """Who a statement is from, as a sentence names them: "Russia's ambassador to Belgium, Denis Gonchar"."""
     links = data.event_entities[
@@ -1022,10 +1031,7 @@ def _nato_attempts(data: Dataset, as_of: dt.date) -> str | None:
     if suspension is None or suspension.is_pending:
         return None
     count_end = pd.Timestamp(analysis.counted_to(data, as_of))
-    links = data.event_entities
-    us_acts = set(
-        links.loc[(links["entity_id"] == "united_states") & (links["participant_role"] == "actor"), "event_id"]
-    )
+    us_acts = analysis.us_acts(data)
     # Counted from the invasion: before it NATO still met Russia, handed over proposals and wrote to Lavrov.
     events = analysis.done_events(data)
     war = events[events["event_id"] == analysis.FULL_SCALE_INVASION]
@@ -1110,9 +1116,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     for row in silent.itertuples():
         event = reports[(reports["channel_id"] == row.channel_id) & (reports["event_date"] == row.last_report)]
         who = speaker(data, event["event_id"].iloc[0]) if len(event) else None
-        if who and ", " in who:  # the name first: "Alexander Grushko, deputy foreign minister of Russia,"
-            role, name = who.rsplit(", ", 1)
-            who = f"{name}, {role[:1].lower() + role[1:]},"
+        who = _name_first(who) if who else None
         name = _the(row.channel)
         sentences.append(
             f"{who or 'One side'} said {_on(row.last_report, row.last_report_precision)} that {name} was still "
@@ -1128,9 +1132,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     if len(unnamed):
         latest = unnamed.iloc[-1]
         who = speaker(data, latest["event_id"]) or "One side"
-        if ", " in who:  # the name first: "Vladislav Maslennikov, director of …,"
-            role, name = who.rsplit(", ", 1)
-            who = f"{name}, {role[:1].lower() + role[1:]},"
+        who = _name_first(who)
         sentences.append(
             f"{who[:1].upper() + who[1:]} said on {_when(next(unnamed.iloc[[-1]].itertuples()))} that only one "
             "emergency channel was left, without saying which." + cite(data, latest["source_ids"])
@@ -1254,10 +1256,7 @@ def since_rupture_findings(data: Dataset, as_of: dt.date) -> str:
         sentences.append("Since then the record holds no dated NATO–Russia contact.")
         if len(failed):
             # NATO's attempts and the US ones apart: a US general's call is not NATO's (as the US channels are not).
-            links = data.event_entities
-            us_acts = set(
-                links.loc[(links["entity_id"] == "united_states") & (links["participant_role"] == "actor"), "event_id"]
-            )
+            us_acts = analysis.us_acts(data)
             tries = []
             for whose, rows in (
                 ("NATO", failed[~failed["event_id"].isin(us_acts)]),
