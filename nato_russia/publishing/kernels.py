@@ -47,6 +47,8 @@ from pathlib import Path
 
 from jupyter_client.provisioning import LocalProvisioner
 
+from nato_russia.publishing import exiting
+
 #: Names the fork server's socket for the workers (forked or spawned) of the build that started it.
 SERVER_VARIABLE = "NATO_RUSSIA_KERNEL_SERVER"
 
@@ -535,12 +537,7 @@ def _become_kernel(
     except BaseException:  # noqa: BLE001 - the kernel's stderr is the worker's log
         traceback.print_exc()
     finally:
-        with contextlib.suppress(BaseException):
-            atexit._run_exitfuncs()  # what the interpreter would run at exit (IPython's history, logging)
-        with contextlib.suppress(BaseException):
-            sys.stdout.flush()
-            sys.stderr.flush()
-        os._exit(code)
+        exiting.leave(code)  # atexit runs what the interpreter would run at exit (IPython's history, logging)
 
 
 def _follow_environment(env: dict) -> None:
@@ -562,5 +559,8 @@ def _follow_environment(env: dict) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["serve-ipykernels"] and len(sys.argv) == 3:
         serve(sys.argv[2])
+        # The server writes nothing and its kernels are ended: leave without tearing down the modules it
+        # preloaded (pandas, matplotlib, IPython), which kept the build waiting 0.27 s at its end.
+        exiting.leave(0)
     else:
         sys.exit("usage: python -m nato_russia.publishing.kernels serve-ipykernels NAME")
