@@ -9,6 +9,7 @@ user sees in an editor, the field, the bad value and what was expected; nothing 
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import hashlib
@@ -132,10 +133,13 @@ def load_dataset(data_dir: str | Path | None = None) -> Dataset:
     if kept is not None:  # the same bytes, already loaded and checked by this code in this process
         frames = {name: getattr(kept, name).copy(deep=True) for name in TABLES}  # the caller's own, to change
         return dataclasses.replace(kept, **frames, data_dir=data_dir.resolve())
-    if not _already_validated(data_hash):
-        _validate_with_frictionless(data_dir, descriptor_path, resources)
-        _remember_validated(data_hash)
+    validate = not _already_validated(data_hash)
+    if validate:
+        _validate_with_frictionless(data_dir, descriptor, resources)
     frames = {name: _typed_frame(data_dir, resources[name]) for name in TABLES}
+    if validate:
+        _check_foreign_keys(frames, resources)
+        _remember_validated(data_hash)
     _check_cross_field_rules(frames, resources)
     reviewed_to = _review_date(descriptor, descriptor_path, frames["sources"])
     _add_derived_columns(frames)
@@ -288,12 +292,23 @@ def _remember_validated(data_hash: str) -> None:
         pass  # a read-only checkout just validates every time
 
 
-def _validate_with_frictionless(data_dir: Path, descriptor_path: Path, resources: dict) -> None:
+def _validate_with_frictionless(data_dir: Path, descriptor: dict, resources: dict) -> None:
+    """Types, allowed values, required cells and primary keys, by Frictionless; foreign keys after, here.
+
+    Frictionless checks a foreign key by copying the package's metadata and re-reading the referenced
+    table once per key: 0.35 of its 0.55 s on these tables (measured 2026-12-03), on the build's critical
+    path before its first kernel. The same rule is checked on the typed tables by _check_foreign_keys,
+    in milliseconds, with the same error.
+    """
     # Imported here: it is only needed once the cheap checks have passed.
     from frictionless import FrictionlessException, Package
 
+    descriptor_path = data_dir / DESCRIPTOR_NAME
+    without_foreign_keys = copy.deepcopy(descriptor)
+    for resource in without_foreign_keys["resources"]:
+        resource["schema"].pop("foreignKeys", None)
     try:
-        package = Package(str(descriptor_path), basepath=str(data_dir))
+        package = Package(without_foreign_keys, basepath=str(data_dir))
         report = package.validate()
     except FrictionlessException as error:
         raise DataError(descriptor_path, f"the descriptor is malformed: {error.error.message}") from None
@@ -414,6 +429,32 @@ def _typed_frame(data_dir: Path, resource: dict) -> pd.DataFrame:
     frame.attrs["file"] = str(data_dir / resource["path"])
     frame.index = pd.RangeIndex(2, len(frame) + 2, name="line")
     return frame
+
+
+def _check_foreign_keys(frames: dict[str, pd.DataFrame], resources: dict) -> None:
+    """Each row's foreign key names a row of the table it points at (the descriptor's foreignKeys).
+
+    The Table Schema rule, as Frictionless applies it: a key whose cells are all empty points at nothing.
+    """
+    for name in TABLES:
+        for key in resources[name]["schema"].get("foreignKeys", []):
+            fields = _as_list(key["fields"])
+            target = key["reference"].get("resource") or name
+            target_fields = _as_list(key["reference"]["fields"])
+            frame, referenced = frames[name], frames[target]
+            known = set(zip(*(referenced[field].astype(object) for field in target_fields)))
+            for line, cells in zip(frame.index, zip(*(frame[field].astype(object) for field in fields))):
+                if all(pd.isna(cell) for cell in cells) or cells in known:
+                    continue
+                error = DataError(
+                    frame.attrs["file"],
+                    f"the row points at a missing {target} row",
+                    line=line,
+                    field=fields[0],
+                    value=",".join(str(cell) for cell in cells),
+                    expected=f"an id listed in {target}.csv",
+                )
+                raise error
 
 
 # --- rules a Table Schema cannot express -----------------------------------------------------------
