@@ -375,11 +375,18 @@ def plot_staffing(data: Dataset, parameters: ReportParameters) -> Chart:
     )
     counted = in_post[in_post["effective_date"] <= stop]
     if len(counted):
-        # From the largest count in post (not merely the first), then the last one before the end.
-        peak = counted.loc[counted["staff_count"].astype(int).idxmax()]
-        last = counted.sort_values("effective_date").iloc[-1]
-        opening = f"{'about ' if peak.is_approximate else ''}{peak.staff_count} in post ({peak.effective_date:%Y})"
-        if last["effective_date"] > peak["effective_date"]:
+        # From the range of the counts before the last (a peak alone hides the lower count beside it: about
+        # 70 in 2014, about 50 in 2015), then the last one before the end.
+        ordered = counted.sort_values("effective_date")
+        last = ordered.iloc[-1]
+        earlier = ordered.iloc[:-1] if len(ordered) > 1 else ordered
+        counts = earlier["staff_count"].astype(int)
+        years = earlier["effective_date"].dt.year
+        about = "about " if earlier["is_approximate"].astype(bool).any() else ""
+        span = f"{years.min()}–{years.max()}" if years.min() != years.max() else f"{years.min()}"
+        amount = f"{counts.min()}–{counts.max()}" if counts.min() != counts.max() else f"{counts.max()}"
+        opening = f"{about}{amount} in post ({span})"
+        if len(ordered) > 1:
             opening += f" to {'about ' if last.is_approximate else ''}{last.staff_count} ({last.effective_date:%Y})"
     if suspension is not None and not suspension.is_pending:
         closing = f"suspension in {suspension.event_date:%B %Y}"

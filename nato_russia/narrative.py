@@ -214,18 +214,19 @@ def review_note(data: Dataset, as_of: dt.date) -> str:
         )
     if analysis.review_is_stale(data, as_of):
         text += (
-            f" **Notice:** this edition of {_day(as_of)} adds nothing after that day, so events of the "
+            f" **Notice:** this edition of {_day(as_of)} was not reviewed past {_day(count_end)}, so events of the "
             f"{describe_days(gap)} since may be missing."
         )
     else:
-        text += f" This edition of {_day(as_of)} adds nothing after that day."
+        text += f" This edition of {_day(as_of)} adds nothing after {_day(count_end)}."
     held = analysis.uncovered_plans(data, as_of)
     if len(held):
         names = analysis.join_and([f"{_the(row.title)} ({_days_of(row)})" for row in held.itertuples()])
         names = names[:1].upper() + names[1:]
         it = "it" if len(held) == 1 else "they"
         text += (
-            f" {names} {'was' if len(held) == 1 else 'were'} due after that day; this edition does not cover {it}."
+            f" {names} {'was' if len(held) == 1 else 'were'} due after the review; this edition does not cover "
+            f"{it} or {'its outcome' if len(held) == 1 else 'their outcomes'}."
             + cite(data, [i for ids in held["source_ids"] for i in ids])
         )
     return text
@@ -552,25 +553,48 @@ def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
 
 
 def _us_contact(data: Dataset, as_of: dt.date) -> str | None:
-    """The latest dated contact on a US channel after the last one on NATO's, told as a US channel's."""
+    """The dated contacts on US channels after the last one on NATO's, told as a US channel's (at most three).
+
+    A contact the United States made on no line the record models (its chiefs of staff's calls) counts
+    as a US channel's too: it is a contact with Russia's military, and not NATO's.
+    """
     contacts = analysis.verified_contacts(data)
     nato = set(data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"])
-    theirs = contacts[~contacts["channel_id"].isin(nato)].sort_values("event_date")
+    events = analysis.done_events(data)
+    us_calls = events[
+        events["event_id"].isin(analysis.us_acts(data))
+        & events["category"].isin(analysis.CONTACT_CATEGORIES)
+        & events["channel_id"].isna()
+        & events["confidence"].isin(analysis.VERIFIED_GRADES)
+    ]
     ours = contacts[contacts["channel_id"].isin(nato)]
-    if theirs.empty or (len(ours) and theirs.iloc[-1]["event_date"] <= ours["event_date"].max()):
+    theirs = pd.concat([contacts[~contacts["channel_id"].isin(nato)], us_calls]).sort_values("event_date")
+    if len(ours):
+        theirs = theirs[theirs["event_date"] > ours["event_date"].max()]
+    if theirs.empty:
         return None
-    meeting = theirs.iloc[-1]
-    what = str(meeting["summary"]).split(", after which")[0].split(";")[0].rstrip(".")
-    month = analysis.format_long_date(meeting["event_date"], meeting["date_precision"])
-    later = theirs if ours.empty else theirs[theirs["event_date"] > ours["event_date"].max()]
-    noun = "meeting" if str(meeting["category"]) == "meeting" else "contact"
-    kind = f"the one {noun} on record" if len(later) == 1 else f"the latest {noun} on record"
-    when = "" if month in what else f"in {month} "  # the summary may date it itself ("the talks of 4–5 February")
-    day = "" if meeting["date_precision"] == "day" else " (the day of the meeting is not given)"
-    return (
-        f"After NATO's last dated contact with Russia, {kind} came on a US channel, so it is not counted as "
-        f"NATO's: {when}{_lower_first(what)}{day}." + cite(data, meeting["source_ids"])
-    )
+    told = []
+    for _, contact in theirs.tail(3).iterrows():
+        what = str(contact["summary"]).split(", after which")[0].split(";")[0].rstrip(".")
+        when = analysis.format_long_date(contact["event_date"], contact["date_precision"])
+        if when in what:  # the summary dates it itself ("the talks of 4–5 February 2026")
+            text = what
+        elif contact["date_precision"] == "day":
+            text = f"On {when} {_lower_first(what)}"
+        else:
+            text = f"In {when} {_lower_first(what)} (the day is not given)"
+        if contact["date_precision"] != "day" and when in what:
+            noun = "meeting" if str(contact["category"]) == "meeting" else "contact"
+            text += f" (the day of the {noun} is not given)"
+        told.append(text + "." + cite(data, _best(data, contact["source_ids"], 2)))
+    if len(told) == 1:
+        lead = "After NATO's last dated contact with Russia, the one contact on record came on a US channel"
+    else:
+        lead = (
+            f"After NATO's last dated contact with Russia, {number_word(len(told))} contacts on record came on "
+            "US channels"
+        )
+    return f"{lead}, so {'it is' if len(told) == 1 else 'they are'} not counted as NATO's. " + " ".join(told)
 
 
 def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
@@ -613,7 +637,7 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
     sources = list(latest["source_ids"])
     counted = (
         f"{number_word(len(incidents))} incidents near the allies' borders since {first:%B %Y} in the record "
-        "(a selection; not all are blamed on Russia)"
+        "(those allies raised in public; not all are blamed on Russia)"
     )
     if not since.empty:
         text = (
@@ -622,9 +646,9 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
         return text + cite(data, sources)
     # The count is the table's: it cites no one incident's documents, the table cites each.
     text = (
-        f"It matters because crises go on while the lines are all but silent: none of the "
-        f"{number_word(len(incidents))} incidents on or near allied territory in the record since {first:%B %Y} (a "
-        "selection, listed below; not all blamed on Russia) drew a dated NATO–Russia contact."
+        f"It matters because crises go on with the lines all but silent: none of the "
+        f"{number_word(len(incidents))} incidents on or near allied territory in the record since {first:%B %Y} "
+        "(those allies raised in public, listed below; not all blamed on Russia) drew a dated NATO–Russia contact."
     )
     said = incident_exchanges_said(data, first, count_end)
     text += f" {said}" if said else ""
@@ -1146,9 +1170,9 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             # A line suspended before and agreed anew (the US–Russia military dialogue, February 2026) was
             # restored, not set up.
             restored = (data.channel_periods["channel_id"] == row.channel_id).sum() > 1
-            text = (
-                f"{_the(row.channel)} ({'agreed anew' if restored else 'set up'} {_on(row.since, row.since_precision)}"
-            )
+            since = _on(row.since, row.since_precision)
+            # "Restored" would say more than an agreement to re-establish it, which is what the documents give.
+            text = f"{_the(row.channel)} ({f'agreed {since} to be re-established' if restored else f'set up {since}'}"
             latest = max([d for d in (row.last_contact, row.last_report) if not pd.isna(d)], default=None)
             if latest is not None and latest > row.since:
                 text += f"; last reported in use in {latest:%B %Y}"
@@ -1172,7 +1196,8 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     older = analysis.older_channels(data, as_of)
     if len(older):
         parts = [
-            f"{_the(row.channel)} ({row.status} since {analysis.format_long_date(row.since, row.since_precision)})"
+            f"{_the(row.channel)} ({row.status} since {analysis.format_long_date(row.since, row.since_precision)}"
+            f"{_said_suspended(data, row)})"
             for row in older.itertuples()
         ]
         # Only the states the rows are in: "Closed or suspended earlier", not a dormant line that is not there.
@@ -1183,6 +1208,29 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
     text = " ".join(s for s in sentences if s)
     paragraphs = [part.strip() for part in text.split(PARAGRAPH)]
     return "\n\n".join(part for part in paragraphs if part)
+
+
+def _said_suspended(data: Dataset, row) -> str:
+    """For a line dormant by the record's rule but suspended by one side's undated account, that account:
+    "; suspended by the account of Russia's foreign ministry, which on 18 October 2021 gave no date"."""
+    if row.status != "dormant":
+        return ""
+    periods = data.channel_periods
+    stated = periods[
+        (periods["channel_id"] == row.channel_id)
+        & (periods["status"] == "suspended")
+        & periods["known_from_event_id"].notna()
+    ]
+    events = data.events.set_index("event_id")
+    for event_id in stated["known_from_event_id"]:
+        if event_id in events.index and str(events.at[event_id, "category"]) == "statement":
+            who = speaker(data, event_id) or "one side"
+            event = events.loc[event_id]
+            return (
+                f"; suspended by the account of {who}, which gave no date for it "
+                f"{_on(event['event_date'], event['date_precision'])}" + cite(data, _best(data, event["source_ids"], 1))
+            )
+    return ""
 
 
 def _weak_later_contacts(data: Dataset, status: pd.DataFrame) -> list[str]:
@@ -1481,13 +1529,33 @@ def watch_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["due", "what", "grade", "_row_id", "_source_ids"])
 
 
+def watch_note(data: Dataset, as_of: dt.date) -> str:
+    """What the watch list is, beside it: whether any NATO–Russia meeting or channel step is due ('' if one is)."""
+    upcoming = analysis.watch_list(data, as_of)
+    if upcoming.empty:
+        return ""
+    nato = set(data.channels.loc[data.channels["is_nato_channel"].astype(bool), "channel_id"])
+    if upcoming["channel_id"].isin(nato).any():
+        return ""
+    return (
+        "None of these is a NATO–Russia meeting or a step on a NATO–Russia channel: the record holds none "
+        "planned. They are the next dates on which the allies, or Russia and the United States, are due to act "
+        "on their own, and what they do will show whether the silence holds."
+    )
+
+
 def channel_table_title(data: Dataset, as_of: dt.date) -> str:
     """The title of the brief's channel table, saying which channels it keeps (`analysis.recent_channels`):
-    'NATO–Russia channels open on 1 July 2026, or changed since December 2020'."""
+    'NATO–Russia channels open on 1 July 2026, or changed in the six years before this edition (since December
+    2020)'."""
     status = analysis.channel_status(data, as_of)
     due = " or due to change" if status["announced_status"].notna().any() else ""
     since = pd.Timestamp(as_of) - pd.DateOffset(years=analysis.RECENT_YEARS)
-    return f"NATO–Russia channels open on {_day(analysis.counted_to(data, as_of))}{due}, or changed since {since:%B %Y}"
+    years = number_word(analysis.RECENT_YEARS)
+    return (
+        f"NATO–Russia channels open on {_day(analysis.counted_to(data, as_of))}{due}, or changed in the {years} "
+        f"years before this edition (since {since:%B %Y})"
+    )
 
 
 def sources_intro(data: Dataset, as_of: dt.date) -> str:
@@ -1944,9 +2012,10 @@ def reader_corrections(corrections: pd.DataFrame) -> pd.DataFrame:
     return corrections[corrections["field"] != "id"]
 
 
-#: Corrections that change what a brief told its readers (a date, a status, a count, an attribution); a change of
-#: grade or of the document cited is listed in the full analysis and the data.
-BRIEF_FIELDS = ("start", "end", "date", "category", "removed", "title", "channel", "reason")
+#: Corrections that change a date, a count or a cause a brief's reader was given. A change of grade, of the
+#: document cited, of a label, of the channel a fact is filed under, or a duplicate taken out, is listed in the
+#: full analysis and the data: editors read those rows as the record's housekeeping, not news to a reader.
+BRIEF_FIELDS = ("start", "end", "date", "category", "reason")
 
 
 def _fact_ends(data: Dataset, fact_id: str) -> pd.Timestamp | None:
@@ -2075,7 +2144,7 @@ def corrections_note(data: Dataset, fields: tuple[str, ...] | None = None, since
     if left > 0:
         before = f", or concern a fact from before {since.year}" if since is not None else ""
         text += (
-            f" {_plural(left, 'further correction').capitalize()} changed only a grade or the document cited{before}; "
-            "the full analysis lists them."
+            f" {_plural(left, 'further correction').capitalize()} changed only a grade, a label, the document cited "
+            f"or the channel a fact belongs to, or took out a duplicate{before}; the full analysis lists them."
         )
     return text
