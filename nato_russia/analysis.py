@@ -380,9 +380,11 @@ def channel_status(data: Dataset, as_of: dt.date) -> pd.DataFrame:
                 "last_report_title": None if report is None else report["title"],
                 "last_report_confidence": None if report is None else report["confidence"],
                 "last_report_source_ids": () if report is None else report["source_ids"],
-                # A closed channel is not silent, it is gone: no count of days for it.
+                # A closed channel is not silent, it is gone: no count of days for it. One reported closed on one
+                # person's word alone (the Council, by Poland's foreign minister) is still counted: the documents
+                # do not show it gone, and its silence since its last meeting is what they do show.
                 "days_silent": None
-                if contact is None or status is None or status["status"] == "closed"
+                if contact is None or status is None or (status["status"] == "closed" and status["confidence"] == "H")
                 else _days_since(contact, count_end),
                 "silence_is_minimum": contact is not None and contact["date_precision"] != "day",
                 "counted_to": count_end,

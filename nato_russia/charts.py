@@ -937,6 +937,12 @@ TIMELINE_COLOURS = {
 TIMELINE_MARKERS = {"suspension": "D", "closure": "s", "conflict": "X", "incident": "v", "enlargement": "^"}
 
 
+def _count_word(count: int) -> str:
+    """A count as a sentence may open with it: 'Two', 'Nine', '12'."""
+    words = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
+    return words[count] if count < len(words) else str(count)
+
+
 def _span_words(start: dt.date, end: dt.date) -> tuple[str, str]:
     """'from 20 Oct 2021 to 28 Nov 2026', short and long: exact days, so two windows never read alike."""
     return f"from {start:%-d %b %Y} to {end:%-d %b %Y}", f"from {start:%-d %B %Y} to {end:%-d %B %Y}"
@@ -989,7 +995,9 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     axis.set_xlim(-1.4, 4.2)
     axis.set_ylim(max(len(events) - 0.5, 0.5), -0.8)
     axis.axis("off")
-    shown = set(events["category"])
+    # A kind is in the key only if a solid mark of it is drawn: a closure reported by one side alone has its own.
+    solid = events[~((events["category"] == "closure") & (events["confidence"] != "H"))]
+    shown = set(solid["category"])
     key = [Line2D([], [], marker="o", linestyle="", color=NEUTRAL, label="other events")] + [
         Line2D([], [], marker=TIMELINE_MARKERS[category], linestyle="", color=colour, label=word)
         for category, (colour, word) in TIMELINE_COLOURS.items()
@@ -1016,7 +1024,12 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     _title(
         axis,
         # How many were left out is said in the caption, not the title.
-        f"Key events, {start:%B %Y} to {end:%B %Y}" if subset else f"{len(events)} events {short}",
+        (
+            f"Key events, {start:%B %Y} to {end:%-d %B %Y}"
+            + (" (the record's review date)" if end < parameters.shown_end else "")
+        )
+        if subset
+        else f"{len(events)} events {short}",
     )
     source_ids = analysis.sources_of(events)
     _source_line(figure, data, source_ids, parameters)
@@ -1107,11 +1120,8 @@ def plot_contacts_per_year(data: Dataset, parameters: ReportParameters, first_ye
     if len(undated):
         # Counted in its year, but said: "dated" here means its year and month are known, not its day.
         months = [f"{row.title} ({row.event_date:%B %Y})" for row in undated.itertuples()]
-        caption += (
-            f" {'One contact is' if len(undated) == 1 else f'{len(undated)} contacts are'} known only to the month: "
-            + analysis.join_and(months)
-            + "."
-        )
+        counted = "One contact is" if len(undated) == 1 else f"{_count_word(len(undated))} contacts are"
+        caption += f" {counted} known only to the month: " + analysis.join_and(months) + "."
     if last_day < parameters.shown_end:
         caption += f" {last_day.year} runs to {last_day:%-d %B}, the day the record was reviewed to."
     drawn = table.loc[:, table.sum() > 0]

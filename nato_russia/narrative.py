@@ -636,7 +636,7 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
     first = incidents["event_date"].min()
     sources = list(latest["source_ids"])
     counted = (
-        f"{number_word(len(incidents))} incidents near the allies' borders since {first:%B %Y} in the record "
+        f"{number_word(len(incidents))} incidents on or near allied territory since {first:%B %Y} in the record "
         "(those allies raised in public; not all are blamed on Russia)"
     )
     if not since.empty:
@@ -1762,13 +1762,20 @@ def since_lede(data: Dataset, parameters) -> str:
     open_now = status[status["status"] == "open"]
     # The lines older than their first record here were there too: named with the rest, not left out.
     later = [name for name in _first_records_after(data, start) if name not in set(open_now["channel"])]
-    had = list(then["channel"]) + later
+    late = analysis.late_entrants(data).set_index("channel_name")
+    # An older line the record picks up later is said to be followed only from then, so the sentence claims no
+    # contact on it before (the Secretary General–Foreign Minister line: Stoltenberg, from 2015).
+    followed = analysis.join_and(
+        [f"{_the(name)} only from {late.loc[name, 'start_date']:%B %Y}" for name in later if name in late.index]
+    )
+    had = [_the(name) for name in [*then["channel"], *later]]
     still = then[then["channel_id"].isin(open_now["channel_id"])]
     newer = open_now[~open_now["channel_id"].isin(then["channel_id"]) & ~open_now["channel"].isin(later)]
     past = count_end < as_of
     text = (
-        f"In {start:%B %Y} NATO and Russia dealt through {analysis.join_and([_the(name) for name in had])}. "
-        f"By {_day(count_end)} "
+        f"In {start:%B %Y} NATO and Russia dealt through {analysis.join_and(had)}. "
+        + (f"The record follows {followed}. " if followed else "")
+        + f"By {_day(count_end)} "
         f"{'none of these' if still.empty else analysis.join_and([_the(n) for n in still['channel']])}"
         # "in use", not "open": two of them fell silent (dormant) rather than being closed.
         f" {('was' if past else 'is') if still.empty or len(still) == 1 else ('were' if past else 'are')} still in use"
@@ -1951,11 +1958,31 @@ def changes_since_table(data: Dataset, start: dt.date, as_of: dt.date) -> pd.Dat
         note = period.status_note if isinstance(period.status_note, str) else ""
         if period.period_id in first_records and status == "open":
             continue  # the first contact the record holds on an older line: no change of status
+        said = None
         if status == "dormant" and re.match(r"no (contact|meeting) since", note):
             # Dated by its last contact, not by a decision: the row says so, so no reader looks for an event.
             kind = "meeting" if note.startswith("no meeting") else "contact"
-            rest = note.split(";", 1)[1].strip() if ";" in note else ""
-            words = f"last {kind}; none since (dormant{'; ' + rest if rest else ''})"
+            words = f"dormant (no dated {kind} since)"
+            # One side's undated word that the line was suspended is a row of its own, on the day it was said.
+            known = period.known_from_event_id
+            if (
+                period.status == "suspended"
+                and isinstance(known, str)
+                and known in events.index
+                and str(events.at[known, "category"]) == "statement"
+            ):
+                said = events.loc[known]
+                rows.append(
+                    {
+                        "date": analysis.format_date(said["event_date"], said["date_precision"]),
+                        "channel": period.channel_name,
+                        "became": f"{said['title']} (one side's account, not a decision on record)",
+                        "grade": str(said["confidence"]),
+                        "_row_id": analysis.fact_anchor(known),
+                        "_source_ids": said["source_ids"],
+                        "_when": said["event_date"],
+                    }
+                )
         else:
             reported = "reported " if note.startswith("according to") else ""
             words = reported + str(status) + (f" ({note})" if note else "")
@@ -1967,9 +1994,11 @@ def changes_since_table(data: Dataset, start: dt.date, as_of: dt.date) -> pd.Dat
                 "grade": str(period.confidence),
                 "_row_id": analysis.period_anchor(period.period_id),
                 "_source_ids": events.at[period.start_event_id, "source_ids"],
+                "_when": period.start_date,
             }
         )
-    return pd.DataFrame(rows, columns=["date", "channel", "became", "grade", "_row_id", "_source_ids"])
+    table = pd.DataFrame(rows, columns=["date", "channel", "became", "grade", "_row_id", "_source_ids", "_when"])
+    return table.sort_values("_when", kind="stable").drop(columns="_when").reset_index(drop=True)
 
 
 # --- corrections ------------------------------------------------------------------------------------

@@ -1481,6 +1481,7 @@ def _unnamed_sentence(data: Dataset, after: pd.Timestamp, count_end: dt.date) ->
     who = speaker_on(data, row["event_id"]) or "one side"
     claim = _claim(str(row["title"]))
     if claim:
+        who = narrative._name_first(who)  # "Vladislav Maslennikov, director of …, said", not "Director of …, V. M said"
         text = f"{_capital(who)} said on {_day(row['event_date'])} that {claim}, without saying which channel it meant"
     else:
         text = f"A statement by {who} of {_day(row['event_date'])} names no channel and counts for none"
@@ -1676,7 +1677,8 @@ def overview_headline(data: Dataset, parameters: ReportParameters) -> str:
         # Measured at the break, as the chart's title is: lines that enter the record late make an earlier peak.
         text = (
             f"{_words(before[1]).capitalize()} NATO–Russia channels were open when Russia announced the break, on "
-            f"{_day(before[0])}; {now} {'has' if summary['now'] == 1 else 'have'} been open since {settled}"
+            f"{_day(before[0])}; since {settled} {'only ' if summary['now'] == 1 else ''}{now} "
+            f"{'has' if summary['now'] == 1 else 'have'} been open"
         )
     elif (summary["peak_until"].year, summary["peak_until"].month) == (summary["since"].year, summary["since"].month):
         text = f"NATO and Russia went from {peak} open channels to {now} in {settled}"
@@ -1892,7 +1894,7 @@ def _what_is_left_overview(data: Dataset, parameters: ReportParameters) -> str |
 
 
 def _latest_change_sentence(data: Dataset, as_of: dt.date, change) -> str:
-    """The latest change of a channel's status, as its source words it: a US agreement to restore a line is an
+    """The latest change of a channel's status, as its source words it: a US agreement to re-establish a line is an
     agreement, and what it says of NATO's own line is its holder's account."""
     channels = data.channels.set_index("channel_id")
     channel = channels.loc[change["channel_id"]]
@@ -1904,7 +1906,10 @@ def _latest_change_sentence(data: Dataset, as_of: dt.date, change) -> str:
     if not bool(channel["is_nato_channel"]) and change["status"] == "open":
         who = _organisation(data, change["start_event_id"])
         if event["category"] == "resumption" and who:
-            text = f"The latest change on record is American: on {when} {who} announced an agreement to restore {name}"
+            text = (
+                f"The latest change on record is American: on {when} {who} announced an agreement to re-establish "
+                f"{name}"
+            )
         else:
             text = f"The latest change on record is American: on {when} {name} opened"
         status = analysis.channel_status(data, as_of).set_index("channel_id")
@@ -1937,8 +1942,8 @@ def _incidents_overview(data: Dataset, parameters: ReportParameters) -> str | No
     tried = incidents[incidents["attempt"].map(lambda value: isinstance(value, str))]
     first, latest = incidents["date"].min(), incidents["date"].max()
     text = (
-        f"It matters because incidents go on: {_words(len(incidents))} near the allies' borders since {first:%B %Y} "
-        f"are in the record, not all blamed on Russia, the latest on {_day(latest)}; "
+        f"It matters because incidents go on: the record holds {_words(len(incidents))} on or near allied "
+        f"territory since {first:%B %Y} that allies raised in public, the latest on {_day(latest)}; "
     )
     text += (
         "none drew a dated NATO–Russia contact within a month"

@@ -500,7 +500,7 @@ def test_the_volume_words_what_rests_on_one_account_as_such(real):
     assert "stays suspended" not in text and "reopened, while" not in text
     assert "The military-to-military line has been dormant since its last dated contact, on 6 February 2020" in text
     assert "Russia's foreign ministry, blaming NATO's decisions of 2014, wrote on 18 October 2021" in text
-    assert "announced an agreement to restore the US–Russia high-level military dialogue" in text
+    assert "announced an agreement to re-establish the US–Russia high-level military dialogue" in text
     assert "It said its commander, also NATO's SACEUR, holds authority" in text
     assert "Russia announced on 18 October 2021 that it would suspend its mission to NATO, twelve days after" in text
     assert "The four suspensions that followed a dated act of the other side came 0 to 14 days after it" in text

@@ -518,8 +518,23 @@ def _table(block: dict, markup: Markup, citations: Citations, where: str) -> str
     data = typst_array(typst_array(f"[{c}]" for c in row) for row in rows)
     return (
         f"#data-table(caption: [{escape(block['caption'])}], columns: {cells}, rows: {data}, "
-        f"sizes: {typst_array(sizes)})"
+        f"sizes: {typst_array(sizes)}, breakable: {'false' if _kept_whole(texts) else 'true'})"
     )
+
+
+#: A table this small (rows, and characters in its cells: about a third of a page) is kept on one page: split,
+#: its header and a row or two were left alone at a page's foot. A larger one breaks, or it would leave a
+#: page half empty before it.
+WHOLE_TABLE_ROWS = 12
+WHOLE_TABLE_CHARACTERS = 1600
+
+
+def _kept_whole(texts: list[list[str]]) -> bool:
+    return len(texts) <= WHOLE_TABLE_ROWS and sum(len(cell) for row in texts for cell in row) <= WHOLE_TABLE_CHARACTERS
+
+
+#: More chapters than this and the contents list chapters only.
+CHAPTERS_FOR_SHORT_CONTENTS = 5
 
 
 def _document_source(meta: dict, body: str) -> str:
@@ -531,8 +546,13 @@ def _document_source(meta: dict, body: str) -> str:
     date = meta.get("date") or "1970-01-01"
     year, month, day = (int(part) for part in date[:10].split("-"))
     colophon = meta["colophon"]
+    # A volume of many chapters lists only the chapters: with its sections too, the contents filled half of
+    # page one and pushed the overview's story over the page (editors' read, 3 December 2026).
+    chapters = len(re.findall(r"(?m)^= ", body))
+    contents_depth = 1 if chapters > CHAPTERS_FOR_SHORT_CONTENTS else 2
     return f"""#import "{TEMPLATE}": *
 #show: report.with(
+  contents-depth: {contents_depth},
   title: {string(meta["title"])},
   subtitle: {string(meta["subtitle"]) if meta.get("subtitle") else "none"},
   as-of: {string(meta["as_of"]) if meta.get("as_of") else "none"},
