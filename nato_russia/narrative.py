@@ -262,6 +262,10 @@ def _the_break(data: Dataset) -> str | None:
         announced = data.events[
             (data.events["channel_id"] == suspension.channel_id) & (data.events["category"] == "announcement")
         ]
+        # The announcement of this step, made the day it became known: not NATO's earlier ones on the same
+        # channel (its caps of 2015 and October 2021), which would cite NATO for Moscow's words.
+        same_day = announced[announced["event_date"] == suspension.known_date]
+        announced = same_day if len(same_day) else announced
         hedge = "probably " if announced["summary"].str.contains("probably from", na=False).any() else ""
         # Moscow's own announcement first: the step is cited to the text that announced it.
         sources = [i for ids in announced["source_ids"] for i in ids] + sources
@@ -360,10 +364,11 @@ def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> s
             kept.append(f"{_the(row.channel)}" + ("" if pd.isna(row.last_contact) else f" (last used {used})"))
         named = 0 < len(kept) <= 3
         if named:  # the ones left named in a sentence of their own, which cites their last contacts
-            founded = [i for ids in open_rows["status_source_ids"] for i in ids]
+            # The closures are cited to the announcements of them, not to the channels' founding documents.
+            said = _best(data, [i for ids in announced["announced_source_ids"] for i in ids], 3)
             text += (
                 f"; {number_word(len(announced))} of them are due to close or be suspended on {when}."
-                + cite(data, founded)
+                + cite(data, said)
                 + f" That leaves {analysis.join_and(kept)}"
             )
             left_sources = [i for ids in staying["last_contact_source_ids"] for i in _best(data, ids, 1)]
@@ -471,7 +476,8 @@ def latest_change(data: Dataset, as_of: dt.date) -> pd.Series | None:
 _CHANGE_VERBS = {
     "open": "opened",
     "suspended": "was suspended",
-    "dormant": "fell silent after its last contact on record",
+    # A dormant line changed by falling quiet: the day is its last dated contact, not a decision.
+    "dormant": "carried its last dated contact (none is on record since)",
     "closed": "closed",
 }
 
@@ -485,7 +491,7 @@ def _change_phrase(data: Dataset, period: pd.Series, short: bool = False) -> str
         & (data.channel_periods["start_date"] < period["start_date"])
     ]
     if period["status"] == "open" and start["category"] == "resumption":
-        verb = "was agreed anew"
+        verb = "was agreed to be re-established"
     elif period["status"] == "open" and len(earlier):
         verb = "reopened"
     else:
@@ -552,7 +558,7 @@ def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
     return text.strip()
 
 
-def _us_contact(data: Dataset, as_of: dt.date) -> str | None:
+def us_contacts_after_nato(data: Dataset, as_of: dt.date) -> str | None:
     """The dated contacts on US channels after the last one on NATO's, told as a US channel's (at most three).
 
     A contact the United States made on no line the record models (its chiefs of staff's calls) counts
@@ -577,15 +583,12 @@ def _us_contact(data: Dataset, as_of: dt.date) -> str | None:
     for _, contact in theirs.tail(3).iterrows():
         what = str(contact["summary"]).split(", after which")[0].split(";")[0].rstrip(".")
         when = analysis.format_long_date(contact["event_date"], contact["date_precision"])
-        if when in what:  # the summary dates it itself ("the talks of 4–5 February 2026")
+        if when in what:  # the summary dates it itself ("the talks of 4–5 February 2026"), days and all
             text = what
         elif contact["date_precision"] == "day":
             text = f"On {when} {_lower_first(what)}"
         else:
             text = f"In {when} {_lower_first(what)} (the day is not given)"
-        if contact["date_precision"] != "day" and when in what:
-            noun = "meeting" if str(contact["category"]) == "meeting" else "contact"
-            text += f" (the day of the {noun} is not given)"
         told.append(text + "." + cite(data, _best(data, contact["source_ids"], 2)))
     if len(told) == 1:
         lead = "After NATO's last dated contact with Russia, the one contact on record came on a US channel"
@@ -1188,7 +1191,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             f" to Russia's military {'has' if len(others) == 1 else 'have'} not been closed: {names}."
             + cite(data, [i for ids in others["status_source_ids"] for i in ids][:2] + later)
         )
-    us = _us_contact(data, as_of)
+    us = us_contacts_after_nato(data, as_of)
     if us:
         sentences.append(us)
     sentences.append(PARAGRAPH)
@@ -1341,7 +1344,7 @@ def since_rupture_findings(data: Dataset, as_of: dt.date) -> str:
                 f"{who[:1].upper() + who[1:]} said {_times(len(reports))} that a channel is in place or in use: "
                 f"{named}; none of them dated a contact."
             )
-    us = _us_contact(data, as_of)
+    us = us_contacts_after_nato(data, as_of)
     if us:
         sentences.append(us)
     return " ".join(sentences)

@@ -1943,7 +1943,7 @@ def _incidents_overview(data: Dataset, parameters: ReportParameters) -> str | No
     first, latest = incidents["date"].min(), incidents["date"].max()
     text = (
         f"It matters because incidents go on: the record holds {_words(len(incidents))} on or near allied "
-        f"territory since {first:%B %Y} that allies raised in public, the latest on {_day(latest)}; "
+        f"territory from {first:%B %Y} to {_day(latest)}, whoever caused them; "
     )
     text += (
         "none drew a dated NATO–Russia contact within a month"
@@ -1995,8 +1995,11 @@ def _watch_overview(data: Dataset, parameters: ReportParameters) -> str | None:
         items.append(f"the closure or suspension of {names} on {_day(when)}")
         sources += _ids(changes, "announced_source_ids")
     for row in upcoming[upcoming["category"].isin(analysis.PLANNED_CATEGORIES)].itertuples():
-        items.append(f"{_the(row.title)} ({_long(row.event_date, row.date_precision)})")
-        sources += list(row.source_ids)
+        item = f"{_the(row.title)} ({_long(row.event_date, row.date_precision)}"
+        if row.date_precision == "year" and row.confidence != "H":
+            item += ", by one account; NATO has given no date"  # the year is one person's word, as the brief says
+        items.append(item + ")")
+        sources += narrative._best(data, row.source_ids, 2)  # each item keeps its own documents in the citation
     if not items:
         return None
     return f"To watch: {analysis.join_and(items)}." + narrative.cite(data, sources)
@@ -2260,7 +2263,11 @@ def assessment_channels(data: Dataset, parameters: ReportParameters) -> str:
     if len(others):
         _, latest = _contact_state(data, as_of)
         with_contact = others[others["contacts"] > 0]
-        if latest is not None and len(with_contact):
+        # Every US contact after NATO's last, the US chiefs' calls on no line the record models among them.
+        told = narrative.us_contacts_after_nato(data, as_of)
+        if told:
+            sentences.append(told)
+        elif latest is not None and len(with_contact):
             row = with_contact.sort_values("last_contact").iloc[-1]
             when = _long(row["last_contact"], row["last_contact_precision"])
             sentences.append(
