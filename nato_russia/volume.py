@@ -735,14 +735,14 @@ def suspension_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
             return f"{row.trigger} ({analysis.format_date(row.trigger_date, 'day')})"
         if row.dormant:
             last = analysis.format_date(row.start_date, "day")
-            return f"no decision on record: it has not met since {last}"
+            return f"no decision on record: no dated contact since {last}"
         reason = f"; reason given: {row.reason.removeprefix('it was ')}" if isinstance(row.reason, str) else ""
         return "no dated act in the record" + reason
 
     def decided(row) -> str:
         text = analysis.format_date(row.start_date, row.start_precision)
         if row.dormant:
-            return f"dormant from {text} (its last meeting)"
+            return f"dormant from {text} (its last dated contact)"
         if isinstance(row.side, str):
             text += f", by {row.side}"
         if isinstance(row.decided_title, str) and row.decided_date != row.start_date:
@@ -765,7 +765,7 @@ def suspension_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
 
     def lasted(row) -> str:
         prefix = "at least " if row.days_is_minimum else ""
-        text = f"{prefix}{row.days:,}" + (" without a meeting" if row.dormant else "")
+        text = f"{prefix}{row.days:,}" + (" without a dated contact" if row.dormant else "")
         return text + (
             f" to {analysis.format_date(pd.Timestamp(count_end), 'day')}" if row.outcome == "suspended" else ""
         )
@@ -1857,7 +1857,11 @@ def _what_is_left_overview(data: Dataset, parameters: ReportParameters) -> str |
     names = analysis.join_and([_the(name) for name in open_rows["channel"]])
     count_end = analysis.counted_to(data, as_of)
     verb = "is" if len(open_rows) == 1 else "are"
-    left = f"{_capital(_words(len(open_rows)))} channel{'' if len(open_rows) == 1 else 's'} {verb} counted as open"
+    # Open by the record's rule (no side has closed or suspended it), not because it is shown in use: said so.
+    left = (
+        f"{_capital(_words(len(open_rows)))} channel{'' if len(open_rows) == 1 else 's'} {verb} counted as open, "
+        "because no side has closed or suspended it"
+    )
     sentences = [f"{left}: {names}." + narrative.cite(data, _ids(open_rows, "status_source_ids"))]
     for row in _reported_only(data, as_of):
         parts = ["it has no dated contact on record"]

@@ -374,7 +374,7 @@ def test_the_real_record_s_suspensions():
     assert ended.startswith("reported dissolved 3 Dec 2025 (according to Poland's foreign minister, who said")
     assert table.loc["practical_cooperation_1999_suspended", "suspended"] == "24 Mar 1999, by Russia"
     military = table.loc["military_line_2021_suspended", "suspended"]
-    assert military == "dormant from 6 Feb 2020 (its last meeting)"
+    assert military == "dormant from 6 Feb 2020 (its last dated contact)"
 
 
 def test_the_2021_edition_knows_nothing_later():
