@@ -831,6 +831,11 @@ def _status_key(statuses) -> str:
     return ", ".join(f"{_COLOUR_WORDS[status]} {status}" for status in shown)
 
 
+def _reported_closed(row) -> bool:
+    """A channel-status row closed on one person's account alone (grade below H): 'reported closed'."""
+    return row.status == "closed" and str(row.status_confidence) != "H"
+
+
 def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     """Horizontal bars: days since the last dated contact on each channel, to the as-of or review date.
 
@@ -848,7 +853,17 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
     for lane, row in enumerate(status.itertuples()):
         colour = STATUS_COLOURS.get(row.status, GREY)
         alpha = CONFIDENCE_ALPHA[row.last_contact_confidence]
-        (bar,) = axis.barh(lane, row.days_silent, color=colour, alpha=alpha, height=0.6)
+        # A closure on one account alone is hatched, as the key-events chart draws it hollow: reported, not shown.
+        hatch = "////" if _reported_closed(row) else None
+        (bar,) = axis.barh(
+            lane,
+            row.days_silent,
+            color=colour,
+            alpha=alpha,
+            height=0.6,
+            hatch=hatch,
+            edgecolor="white" if hatch else None,
+        )
         last = analysis.format_date(row.last_contact, row.last_contact_precision)
         title = f"{row.channel}: {row.days_silent:,} days since {row.last_contact_title} ({last})"
         chart_marks.append(Mark(bar, title, analysis.channel_anchor(row.channel_id)))
@@ -864,7 +879,13 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
         label = axis.text(row.days_silent, lane, text, va="center", fontsize=8.5)
         # Labels sit in the room set aside by the x limits; left in the layout, they would squeeze the bars.
         label.set_in_layout(False)
-    axis.set_yticks(range(len(status)), [f"{row.channel}\n({row.status})" for row in status.itertuples()])
+    axis.set_yticks(
+        range(len(status)),
+        [
+            f"{row.channel}\n({'reported closed' if _reported_closed(row) else row.status})"
+            for row in status.itertuples()
+        ],
+    )
     axis.tick_params(axis="y", length=0)
     axis.spines["left"].set_visible(False)
     longest = int(status["days_silent"].max()) if len(status) else 1
@@ -900,6 +921,12 @@ def plot_channel_silence(data: Dataset, parameters: ReportParameters) -> Chart:
         + (", the day the record was reviewed to" if count_end < as_of else "")
         + f". Bar colour is the channel's status ({_status_key(status['status'])}); a fainter bar's last contact "
         "rests on weaker evidence (grade M or below)."
+        + (
+            " A hatched bar is a channel reported closed on one account, with no text of the side that would have "
+            "closed it; its days run from its last dated contact."
+            if any(_reported_closed(row) for row in status.itertuples())
+            else ""
+        )
     )
     if reported:
         caption += (

@@ -1126,8 +1126,10 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             who = speaker(data, event["event_id"].iloc[0]) if len(event) else None
             when = _on(row.last_report, row.last_report_precision)
             who = f"{who}," if who and "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
-            text += f"; {who or 'one side'} last said it was in place or in use {when}"
-            sources += list(row.last_report_source_ids)
+            # Each clause cites its own documents: the contact's, then the report's (a list cut at three
+            # numbers had dropped the report's).
+            text += cite(data, sources) + f"; {who or 'one side'} last said it was in place or in use {when}"
+            sources = _best(data, row.last_report_source_ids, 2)
         sentences.append(text + "." + cite(data, sources))
     sentences.append(_nato_attempts(data, as_of))
     # One paragraph each: what is left; the silent lines and what Moscow says; the US lines; the rest.
@@ -1188,7 +1190,7 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
         later += [i for ids in others["last_contact_source_ids"] for i in ids][:1]
         sentences.append(
             f"Besides NATO's emergency channel, {number_word(len(others))} US channel{'s' if len(others) > 1 else ''}"
-            f" to Russia's military {'has' if len(others) == 1 else 'have'} not been closed: {names}."
+            f" to Russia's military {'is' if len(others) == 1 else 'are'} open: {names}."
             + cite(data, [i for ids in others["status_source_ids"] for i in ids][:2] + later)
         )
     us = us_contacts_after_nato(data, as_of)
@@ -1402,6 +1404,8 @@ def history_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
         f"Between {start:%Y} and {end:%Y} NATO–Russia cooperation or contact was suspended "
         + (f"{_times(len(dated))} on a known day" if len(claimed) else _times(len(dated)))
         + (f" ({when(dated)})" if len(dated) else "")
+        # Each decision cited to its own best document, not the paragraph to the latest one's.
+        + cite(data, [i for ids in dated["source_ids"] for i in _best(data, ids, 1)])
     )
     for row in claimed.itertuples():
         who = speaker(data, row.event_id) or "one side"
@@ -1431,6 +1435,7 @@ def history_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
     text += (
         f". It resumed {_times(len(resumptions))}"
         + (f", {resumed(resumptions)}" if len(resumptions) else "")
+        + cite(data, [i for ids in resumptions["source_ids"] for i in _best(data, ids, 1)])
         + "; each decision is counted once, however many channels it touched."
     )
     # A long pause of the Council that no decision began (June 2014 to April 2016) is neither a suspension nor a
