@@ -640,7 +640,7 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
     sources = list(latest["source_ids"])
     counted = (
         f"{number_word(len(incidents))} incidents on or near allied territory since {first:%B %Y} in the record "
-        "(those allies raised in public; not all are blamed on Russia)"
+        "(a selection of those allies raised in public; not all are blamed on Russia)"
     )
     if not since.empty:
         text = (
@@ -650,8 +650,8 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
     # The count is the table's: it cites no one incident's documents, the table cites each.
     text = (
         f"It matters because crises go on with the lines all but silent: none of the "
-        f"{number_word(len(incidents))} incidents on or near allied territory in the record since {first:%B %Y} "
-        "(those allies raised in public, listed below; not all blamed on Russia) drew a dated NATO–Russia contact."
+        f"{number_word(len(incidents))} incidents on or near allied territory since {first:%B %Y} in the record "
+        "(a selection of those allies raised in public; not all blamed on Russia) drew a dated contact."
     )
     said = incident_exchanges_said(data, first, count_end)
     text += f" {said}" if said else ""
@@ -676,8 +676,8 @@ def incident_exchanges_said(
         return f"The exchanges on incidents that Russia's ambassador reports ({when}) remain undated."
     who = f"{who}," if "," in who else who  # "Russia's ambassador to Belgium, Denis Gonchar,"
     return (
-        f"{who[:1].upper() + who[1:]} said {when} that occasional letters and contacts on incidents "
-        "pass, in part through military staff; he dated none, and NATO is silent on them."
+        f"{who[:1].upper() + who[1:]} said {when} that brief letters pass at times, military channels included, "
+        "mostly on incidents; he dated none, and no NATO text confirms them."
     )
 
 
@@ -1072,8 +1072,11 @@ def _nato_attempts(data: Dataset, as_of: dt.date) -> str | None:
         return None
     if len(tried) == 1:
         attempt = tried.iloc[0]
+        # On which line, if the report names none, is said: placed after the emergency channel, the sentence
+        # would otherwise read as an attempt on that channel.
+        line = "" if isinstance(attempt["channel_id"], str) else " by a line it did not name"
         return (
-            f"NATO's one attempt on record to reach Russia {when}, reported on "
+            f"NATO's one attempt on record to reach Russia {when}{line}, reported on "
             f"{_day(attempt['event_date'])}, went unanswered." + cite(data, attempt["source_ids"])
         )
     return (
@@ -1465,6 +1468,16 @@ def history_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
         latest = last_row(dated)
         channels = data.channels.set_index("channel_id")["channel_name"]
         what = _the(channels[latest.channel_id]) if isinstance(latest.channel_id, str) else "cooperation"
+        # The same day's other stops (NATO's two Moscow offices, 1 November 2021) belong to the same step.
+        periods = data.channel_periods
+        same_day = periods[
+            (periods["start_date"] == latest.event_date)
+            & periods["status"].isin(["suspended", "closed"])
+            & periods["channel_id"].isin(nato)
+            & (periods["channel_id"] != latest.channel_id)
+        ]
+        if isinstance(latest.channel_id, str) and len(same_day):
+            what = analysis.join_and([what] + [_the(channels[c]) for c in same_day["channel_id"]])
         text += (
             f" The latest dated suspension, {_on(latest.event_date, latest.date_precision)}, concerned {what}."
             + cite(data, latest.source_ids)
