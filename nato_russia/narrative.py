@@ -139,12 +139,13 @@ def _the(text: str) -> str:
 def _role_on(roles: pd.DataFrame, day) -> str:
     """The post a person held on a day: the role spanning it, else the latest begun by then, else the first."""
     if day is not None and not pd.isna(day):
-        starts = roles["start_date"].fillna(pd.Timestamp.min)
-        ends = roles["end_date"].fillna(pd.Timestamp.max)
-        held = roles[(starts <= day) & (ends >= day)]
+        # An open start or end is unbounded; compared as such, not filled with a sentinel the dtype cannot hold.
+        begun_by_day = roles["start_date"].isna() | (roles["start_date"] <= day)
+        not_ended = roles["end_date"].isna() | (roles["end_date"] >= day)
+        held = roles[begun_by_day & not_ended]
         if len(held):
             return str(held.sort_values("start_date", na_position="first")["role_title"].iloc[-1])
-        begun = roles[starts <= day]
+        begun = roles[begun_by_day]
         if len(begun):
             return str(begun.sort_values("start_date", na_position="first")["role_title"].iloc[-1])
     return str(roles.sort_values("start_date", na_position="first")["role_title"].iloc[0])
@@ -559,7 +560,7 @@ def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
 
 
 def us_contacts_after_nato(data: Dataset, as_of: dt.date) -> str | None:
-    """The dated contacts on US channels after the last one on NATO's, told as a US channel's (at most three).
+    """The dated contacts on US channels after the last one on NATO's: how many, and the latest three told.
 
     A contact the United States made on no line the record models (its chiefs of staff's calls) counts
     as a US channel's too: it is a contact with Russia's military, and not NATO's.
@@ -590,14 +591,17 @@ def us_contacts_after_nato(data: Dataset, as_of: dt.date) -> str | None:
         else:
             text = f"In {when} {_lower_first(what)} (the day is not given)"
         told.append(text + "." + cite(data, _best(data, contact["source_ids"], 2)))
-    if len(told) == 1:
+    if len(theirs) == 1:
         lead = "After NATO's last dated contact with Russia, the one contact on record came on a US channel"
     else:
         lead = (
-            f"After NATO's last dated contact with Russia, {number_word(len(told))} contacts on record came on "
+            f"After NATO's last dated contact with Russia, {number_word(len(theirs))} contacts on record came on "
             "US channels"
         )
-    return f"{lead}, so {'it is' if len(told) == 1 else 'they are'} not counted as NATO's. " + " ".join(told)
+    lead += f", so {'it is' if len(theirs) == 1 else 'they are'} not counted as NATO's."
+    if len(theirs) > len(told):
+        lead += f" The latest {number_word(len(told))}:"
+    return f"{lead} " + " ".join(told)
 
 
 def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
