@@ -17,7 +17,7 @@ from nato_russia.data import Dataset, with_citations
 RUSSIA_MISSION = "russia_mission_to_nato"
 # The DW explainer the report starts from; its own figures are kept in the data as its claims.
 ARTICLE_SOURCE = "dw_sheyko_2021"
-# Dated contacts that took place: a meeting, a call, a letter handed over. Only these set "the last contact"
+# Dated contacts that took place: a meeting, a call, a letter sent. Only these set "the last contact"
 # and start a count of days; a statement that a channel exists or is used is a `channel_report`.
 CONTACT_CATEGORIES = ("meeting", "contact")
 REPORT_CATEGORIES = ("channel_report",)

@@ -1140,7 +1140,7 @@ def plot_contacts_per_year(data: Dataset, parameters: ReportParameters, first_ye
         + "."
     )
     caption = (
-        f"Dated meetings, calls and letters handed over between NATO and Russia per year, {first_year}–"
+        f"Dated meetings, calls and letters sent between NATO and Russia per year, {first_year}–"
         f"{last_day.year}, by channel (graded H or M). Statements that a channel is in place or in use are not counted."
     )
     undated = shown[shown["date_precision"] != "day"].sort_values("event_date")

@@ -440,6 +440,13 @@ def _last_contact(data: Dataset, as_of: dt.date) -> tuple[str, list[str]] | None
     return f"No NATO–Russia channel had carried a dated contact since {when}", list(latest["last_contact_source_ids"])
 
 
+def _last_contact_title(data: Dataset, row) -> str:
+    """What the last dated contact on a channel was, in its own headline ('Stoltenberg writes to Lavrov, …')."""
+    contacts = analysis.verified_contacts(data)
+    same = contacts[(contacts["channel_id"] == row.channel_id) & (contacts["event_date"] == row.last_contact)]
+    return str(same["title"].iloc[-1]) if len(same) else "a dated contact"
+
+
 def _failed_attempts(data: Dataset) -> pd.DataFrame:
     """Unanswered attempts to reach the other side that had happened by the as-of date."""
     events = analysis.done_events(data)
@@ -536,6 +543,9 @@ def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
     count_end = pd.Timestamp(analysis.counted_to(data, as_of))
     periods = data.channel_periods[data.channel_periods["start_date"] <= count_end]
     ours = periods[periods["channel_id"].isin(nato)].sort_values(["start_date", "period_id"])
+    # A line falling quiet is no change anyone made: its last contact is told with the silences, not here.
+    if len(ours):
+        ours = ours[analysis.effective_statuses(ours, data).to_numpy() != "dormant"]
     events = data.events.set_index("event_id")
     text = ""
     if len(ours):
@@ -549,9 +559,10 @@ def _what_changed(data: Dataset, as_of: dt.date) -> str | None:
             sources = _best(data, contact[1], 1) + _best(data, sources, CITED_PER_SENTENCE - 1)
         else:
             lead = f"The last change on the NATO–Russia channels came on {when}"
-            pending = analysis.channel_status(data, as_of)["announced_status"].notna().any()
-            if pending:
-                lead = f"Before these announcements, the last change on the NATO–Russia channels came on {when}"
+            if analysis.channel_status(data, as_of)["announced_status"].notna().any():
+                # The changes just announced are the news, told first; an older opening of a line the record
+                # picks up late is no "last change" beside them.
+                return None
         said = _statements_on(data, last, count_end)
         if len(said):
             sources = _best(data, said.iloc[-1]["source_ids"], 1) + sources
@@ -653,9 +664,10 @@ def _why_it_matters(data: Dataset, as_of: dt.date) -> str | None:
         return text + cite(data, sources)
     # The count is the table's: it cites no one incident's documents, the table cites each.
     text = (
-        f"It matters because crises go on with the lines all but silent: none of the "
-        f"{number_word(len(incidents))} incidents on or near allied territory since {first:%B %Y} in the record "
-        "(a selection of those allies raised in public; not all blamed on Russia) drew a dated contact."
+        # What the record shows, not a claim about the world: no contact on record, not "none took place".
+        f"It matters because crises go on with the lines all but silent: the record holds "
+        f"{number_word(len(incidents))} incidents on or near allied territory since {first:%B %Y} (a selection "
+        "of those allies raised in public, not all blamed on Russia) and no dated NATO–Russia contact after any."
     )
     said = incident_exchanges_said(data, first, count_end)
     text += f" {said}" if said else ""
@@ -805,9 +817,22 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
         kept = open_rows["channel_id"].isin(then["channel_id"])
         figure = "NATO–Russia channels open"
         value = f"{len(open_rows)}"
-        if (~kept).any():
-            set_up = open_rows[~kept]
-            value += f" (set up {analysis.format_date(set_up['since'].min(), 'month')})" if kept.sum() == 0 else ""
+        if 0 < len(open_rows) <= 2:
+            # "Open" is a status, not a sign of use: each line is named with when it was set up (if after the
+            # break) and its last dated use, so no reader takes a standby line silent for years for a working one.
+            named = []
+            for row in open_rows.itertuples():
+                new_line = row.channel_id not in set(then["channel_id"])
+                setup = f" (set up {analysis.format_date(row.since, 'month')})" if new_line else ""
+                used = (
+                    "no dated use on record"
+                    if pd.isna(row.last_contact)
+                    else f"no dated use since {analysis.format_date(row.last_contact, row.last_contact_precision)}"
+                )
+                named.append(f"{_the(row.channel)}{setup}, {used}")
+            value += ": " + "; ".join(named)
+        elif (~kept).any() and kept.sum() == 0:
+            value += f" (set up {analysis.format_date(open_rows['since'].min(), 'month')})"
         value += f"; {'none' if not kept.any() else int(kept.sum())} of the {len(then)} open when Russia "
         value += "announced the break, "
         value += analysis.format_date(pd.Timestamp(eve), "day")
@@ -827,7 +852,7 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
                 "figure": "Days since the last dated contact on any NATO–Russia channel",
                 "value": f"{'at least ' if latest['silence_is_minimum'] else ''}{int(latest['days_silent']):,}; "
                 f"the last on {analysis.format_date(latest['last_contact'], latest['last_contact_precision'])}, "
-                f"on {_the(latest['channel'])}"
+                f"on {_the(latest['channel'])} ({_last_contact_title(data, latest)})"
                 + (
                     "; reported in use since, undated"
                     if not pd.isna(latest["last_report"]) and latest["last_report"] > latest["last_contact"]
@@ -1078,10 +1103,13 @@ def _nato_attempts(data: Dataset, as_of: dt.date) -> str | None:
         attempt = tried.iloc[0]
         # On which line, if the report names none, is said: placed after the emergency channel, the sentence
         # would otherwise read as an attempt on that channel.
-        line = "" if isinstance(attempt["channel_id"], str) else " by a line it did not name"
+        # The report's own words say how (its summary's first clause): "through a deconfliction hotline and by
+        # letter, without saying which line".
+        how = "" if isinstance(attempt["channel_id"], str) else str(attempt["summary"]).split(";")[0].rstrip(".")
         return (
-            f"NATO's one attempt on record to reach Russia {when}{line}, reported on "
-            f"{_day(attempt['event_date'])}, went unanswered." + cite(data, attempt["source_ids"])
+            f"NATO's one attempt on record to reach Russia {when}, reported on "
+            f"{_day(attempt['event_date'])}, went unanswered{': ' + _lower_first(how) if how else ''}."
+            + cite(data, attempt["source_ids"])
         )
     return (
         f"NATO's {number_word(len(tried))} attempts on record to reach Russia {when}, the latest "

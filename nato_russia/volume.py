@@ -180,7 +180,7 @@ def staffing_table(data: Dataset) -> pd.DataFrame:
 def status_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     """Each channel on the as-of date (`analysis.status_table`), a status that rests on one account worded as the
     volume words it: a channel that fell silent with no decision is dormant, and a closure one person reported
-    is 'reported dissolved' (or 'reported closed'), with whose account it is."""
+    is 'reported closed', with whose account it is."""
     table = analysis.status_table(data, as_of)
     status = analysis.channel_status(data, as_of).set_index("channel_id")
     periods = data.channel_periods
@@ -495,7 +495,7 @@ def _dormant_notes(data: Dataset, end: dt.date) -> list[str]:
 
 
 def _reported_end(data: Dataset, channel_id: str, event_id) -> dict | None:
-    """A closure that rests on one account: who reported it, when, and the word for it ('dissolved' for a forum)."""
+    """A closure that rests on one account: who reported it, when, and the word for it ('closed')."""
     if not isinstance(event_id, str):
         return None
     periods = data.channel_periods
@@ -509,11 +509,11 @@ def _reported_end(data: Dataset, channel_id: str, event_id) -> dict | None:
     whose = _note_attribution(closing["status_note"].iloc[0])
     if not whose or not whose.startswith("according to "):
         return None
-    kind = data.channels.set_index("channel_id").at[channel_id, "channel_kind"]
     return {
         "date": closing["start_date"].iloc[0],
         "who": whose.removeprefix("according to "),
-        "word": "dissolved" if kind == "forum" else "closed",
+        # One word for it in every report and chart ("reported closed"), a forum included.
+        "word": "closed",
         "note": closing["status_note"].iloc[0],
     }
 
@@ -766,9 +766,11 @@ def suspension_table(data: Dataset, as_of: dt.date) -> pd.DataFrame:
     def lasted(row) -> str:
         prefix = "at least " if row.days_is_minimum else ""
         text = f"{prefix}{row.days:,}" + (" without a dated contact" if row.dormant else "")
-        return text + (
-            f" to {analysis.format_date(pd.Timestamp(count_end), 'day')}" if row.outcome == "suspended" else ""
-        )
+        if row.outcome == "suspended":
+            return text + f" to {analysis.format_date(pd.Timestamp(count_end), 'day')}"
+        # A silence that ended in a closure is counted to the closure, and says so: a later table counts the
+        # same line's silence on to the review date.
+        return text + (f" to {analysis.format_date(row.end_date, row.end_precision)}" if row.dormant else "")
 
     return pd.DataFrame(
         {
@@ -823,7 +825,7 @@ def suspension_pattern(record: pd.DataFrame) -> dict:
 # The kinds a reader asks about, in the order the table lists them; the first that fits an event is its kind.
 AFTER_BREAK_KINDS = (
     "dated NATO–Russia meetings, calls and letters",
-    "dated meetings and calls on US–Russia lines",
+    "dated US–Russian defence meetings and calls",
     "cuts, suspensions and closures of a channel (announced, in force or reported)",
     "channels opened, reopened or agreed anew (NATO's or the US's)",
     "war, recognitions and annexations",
@@ -885,11 +887,14 @@ def _decision_ids(data: Dataset) -> tuple[set[str], set[str]]:
     return cuts, openings
 
 
-def _kind(row, nato: set[str], cuts: set[str], openings: set[str]) -> str:
+def _kind(row, nato: set[str], cuts: set[str], openings: set[str], us: set[str] = frozenset()) -> str:
     category = str(row.category)
     on_line = isinstance(row.channel_id, str)
     on_nato = on_line and row.channel_id in nato
-    if category in analysis.CONTACT_CATEGORIES and on_line and row.confidence in analysis.VERIFIED_GRADES:
+    # A US contact on no line the record models (the defence chiefs' calls) is a US contact all the same, as
+    # the brief counts it (`narrative.us_contacts_after_nato`).
+    by_us = not on_line and row.event_id in us
+    if category in analysis.CONTACT_CATEGORIES and (on_line or by_us) and row.confidence in analysis.VERIFIED_GRADES:
         return NATO_CONTACTS if on_nato else US_CONTACTS
     if row.event_id in cuts:
         return CUTS
@@ -903,7 +908,8 @@ def _events_by_kind(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame
     events = analysis.events_between(data, start, analysis.counted_to(data, end))
     nato = _nato_ids(data)
     cuts, openings = _decision_ids(data)
-    return events.assign(kind=[_kind(row, nato, cuts, openings) for row in events.itertuples()])
+    us = analysis.us_acts(data)
+    return events.assign(kind=[_kind(row, nato, cuts, openings, us) for row in events.itertuples()])
 
 
 def after_break_by_kind(data: Dataset, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -1627,10 +1633,11 @@ def aftermath_finding(data: Dataset, parameters: ReportParameters) -> str:
     if us_contacts:
         latest_us = kinds.loc[US_CONTACTS]
         when = f"{latest_us['_latest_date']:%B %Y}"
+        first_us = f"{latest_us['_first_date']:%B %Y}"
         text = (
             f"One more dated contact, in {when}, was on a US–Russia line"
             if us_contacts == 1
-            else f"{_capital(_words(us_contacts))} more dated contacts were on US–Russia lines, the latest in {when}"
+            else f"{_capital(_words(us_contacts))} more dated contacts, from {first_us} to {when}, were US–Russian"
         )
         sentences.append(text + "." + narrative.cite(data, list(latest_us["_source_ids"])[:1]))
     rest = []
@@ -1950,9 +1957,9 @@ def _incidents_overview(data: Dataset, parameters: ReportParameters) -> str | No
         f"territory from {first:%B %Y} to {_day(latest)}, whoever caused them; "
     )
     text += (
-        "none drew a dated NATO–Russia contact within a month"
+        "no dated NATO–Russia contact is on record within a month of any of them"
         if followed == 0
-        else f"{_words(int(followed))} drew a dated NATO–Russia contact within a month"
+        else f"a dated NATO–Russia contact is on record within a month of {_words(int(followed))}"
     )
     sentences = [text + "." + narrative.cite(data, _ids(incidents.tail(2)))]
     said = narrative.incident_exchanges_said(data, first, pd.Timestamp(analysis.counted_to(data, parameters.as_of)))
@@ -2119,7 +2126,8 @@ def assessment_why(data: Dataset, parameters: ReportParameters) -> str:
         clauses = [f"{side} after {analysis.join_and(acts)}" for side, acts in answers.items() if side]
         if clauses and "" not in answers:
             sentences.append(
-                f"Each side broke channels in answer to the other, within {max(days)} days each time: "
+                # Timing, not motive: the record shows each cut came soon after an act of the other side.
+                f"Each side's cuts came within {max(days)} days of an act of the other side: "
                 f"{'; '.join(clauses)}." + narrative.cite(data, [i for ids in dated["source_ids"] for i in ids[:1]])
             )
         else:

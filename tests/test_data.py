@@ -540,4 +540,8 @@ def test_an_edition_knows_only_the_corrections_made_by_its_date(dataset):
     from nato_russia import analysis
 
     assert analysis.as_of_view(dataset, dt.date(2021, 10, 19)).corrections.empty
-    assert len(analysis.as_of_view(dataset, dt.date(2026, 12, 3)).corrections) == len(dataset.corrections)
+    latest = dataset.corrections["corrected_on"].max().date()
+    assert len(analysis.as_of_view(dataset, latest).corrections) == len(dataset.corrections)
+    made_that_day = (dataset.corrections["corrected_on"].dt.date == latest).sum()
+    day_before = analysis.as_of_view(dataset, latest - dt.timedelta(days=1)).corrections
+    assert len(day_before) == len(dataset.corrections) - made_that_day

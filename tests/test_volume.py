@@ -371,7 +371,7 @@ def test_the_real_record_s_suspensions():
     table = volume.suspension_table(data, dt.date.fromisoformat(REAL_AS_OF)).set_index("_row_id")
     assert table.loc["nrc_2022_suspended", "suspended"].startswith("dormant from 12 Jan 2022")
     ended = table.loc["nrc_2022_suspended", "ended"]
-    assert ended.startswith("reported dissolved 3 Dec 2025 (according to Poland's foreign minister, who said")
+    assert ended.startswith("reported closed 3 Dec 2025 (according to Poland's foreign minister, who said")
     assert table.loc["practical_cooperation_1999_suspended", "suspended"] == "24 Mar 1999, by Russia"
     military = table.loc["military_line_2021_suspended", "suspended"]
     assert military == "dormant from 6 Feb 2020 (its last dated contact)"
@@ -453,7 +453,7 @@ def test_a_channel_that_fell_silent_is_counted_dormant_not_suspended():
     assert counts.loc[pd.Timestamp("2022-02-10"), ["open", "dormant"]].tolist() == [1, 3]
     assert (
         counts.loc[pd.Timestamp("2025-12-03"), "dormant"] == 2
-    )  # the Council reported dissolved: closed; the military line and the Secretary General's still dormant
+    )  # the Council reported closed: closed; the military line and the Secretary General's still dormant
     summary = volume.open_channel_summary(counts.reset_index(), end)
     # The fall ended with the last dated contact on the Secretary General's line, in February 2022.
     assert summary["since_label"] == "February 2022"
@@ -504,7 +504,7 @@ def test_the_volume_words_what_rests_on_one_account_as_such(real):
     assert "It said its commander, also NATO's SACEUR, holds authority" in text
     assert "Russia announced on 18 October 2021 that it would suspend its mission to NATO, twelve days after" in text
     assert "The four suspensions that followed a dated act of the other side came 0 to 14 days after it" in text
-    assert "dormant" in text and "reported it dissolved" in text
+    assert "dormant" in text and "reported it closed" in text
 
 
 def test_no_sentence_of_the_volume_repeats_another_or_an_event_s_own_words(real):
@@ -551,7 +551,7 @@ def test_the_volume_s_channel_table_words_the_council_as_the_documents_allow():
     data = analysis.as_of_view(load_dataset(), as_of)
     table = volume.status_table(data, as_of).set_index("_row_id")
     status = table.at["channel-nrc", "status"]
-    assert status.startswith("reported dissolved (according to Poland's foreign minister, who said the Secretary")
+    assert status.startswith("reported closed (according to Poland's foreign minister, who said the Secretary")
     # In an edition before the report, the Council is dormant: it had stopped meeting, and nothing suspended it.
     earlier = analysis.as_of_view(load_dataset(), dt.date(2022, 6, 1))
     assert (
@@ -562,4 +562,4 @@ def test_the_volume_s_channel_table_words_the_council_as_the_documents_allow():
     )
     chart = volume.plot_open_channels(data, parameters(REAL_AS_OF))
     assert "drawn as dormant (hatched) from its last meeting, on 12 January 2022" in chart.caption
-    assert "Poland's foreign minister reported it dissolved" in chart.caption
+    assert "Poland's foreign minister reported it closed" in chart.caption
