@@ -1339,8 +1339,13 @@ def since_rupture_findings(data: Dataset, as_of: dt.date) -> str:
     if len(contacts):
         after = contacts.iloc[-1]["event_date"]
         failed = events[(events["category"] == "failed_contact") & (events["event_date"] > after)]
-        reports = analysis.use_reports(data)
-        reports = reports[reports["channel_id"].isin(nato) & reports["event_date"].between(after, count_end)]
+        # Every statement that a channel is in place or in use, one that names no line included (Moscow's "only
+        # an emergency channel is left"), as the brief tells them.
+        reports = events[
+            events["category"].isin(analysis.REPORT_CATEGORIES) & events["confidence"].isin(analysis.VERIFIED_GRADES)
+        ]
+        on_nato = reports["channel_id"].isin(nato) | reports["channel_id"].isna()
+        reports = reports[on_nato & reports["event_date"].between(after, count_end)]
         sentences.append("Since then the record holds no dated NATO–Russia contact.")
         if len(failed):
             # NATO's attempts and the US ones apart: a US general's call is not NATO's (as the US channels are not).
@@ -1356,7 +1361,8 @@ def since_rupture_findings(data: Dataset, as_of: dt.date) -> str:
                     [_day(row.event_date) + cite(data, _best(data, row.source_ids, 1)) for row in rows.itertuples()]
                 )
                 noun = "attempt" if len(rows) == 1 else "attempts"
-                tries.append(f"{number_word(len(rows))} {whose} {noun} ({days})")
+                # The day is the report's: the documents do not date the attempts themselves.
+                tries.append(f"{number_word(len(rows))} {whose} {noun} (reported on {days})")
             tries[0] = tries[0][:1].upper() + tries[0][1:]
             sentences.append(f"{analysis.join_and(tries)} to reach Russia went unanswered.")
         if len(reports):
@@ -1759,9 +1765,13 @@ def since_lede(data: Dataset, parameters) -> str:
             & (contacts["category"] == "meeting")
             & (contacts["event_date"] > military["event_date"].max())
         ].sort_values("event_date")
+        # Told as its own record words it ("Grynkewich meets senior Russian officers in Abu Dhabi"): the meeting
+        # was with Russian officers at talks, not with Russia's chief of the General Staff.
+        latest_us = us_later.iloc[-1] if len(us_later) else None
         after = (
-            f". The one later meeting, in {us_later.iloc[-1]['event_date']:%B %Y}, came on a US channel"
-            if len(us_later) == 1
+            f". A later meeting came on a US channel: {_lower_first(str(latest_us['title']))} "
+            f"({analysis.format_long_date(latest_us['event_date'], latest_us['date_precision'])})"
+            if latest_us is not None
             else ""
         )
         sentences.append(

@@ -1992,6 +1992,14 @@ def _the_post(who: str) -> str:
     return f"{post if bare else 'the ' + post}, {name}"
 
 
+def _planned(row) -> str:
+    """'the NATO summit in Albania (2027, by one account; NATO has given no date)': a plan with its date's basis."""
+    item = f"{_the(row.title)} ({_long(row.event_date, row.date_precision)}"
+    if row.date_precision == "year" and row.confidence != "H":
+        item += ", by one account; NATO has given no date"  # the year is one person's word, as the brief says
+    return item + ")"
+
+
 def _watch_overview(data: Dataset, parameters: ReportParameters) -> str | None:
     """What to watch: plans and announced changes still ahead of the as-of date (none whose day has passed)."""
     as_of = parameters.as_of
@@ -2006,10 +2014,7 @@ def _watch_overview(data: Dataset, parameters: ReportParameters) -> str | None:
         items.append(f"the closure or suspension of {names} on {_day(when)}")
         sources += _ids(changes, "announced_source_ids")
     for row in upcoming[upcoming["category"].isin(analysis.PLANNED_CATEGORIES)].itertuples():
-        item = f"{_the(row.title)} ({_long(row.event_date, row.date_precision)}"
-        if row.date_precision == "year" and row.confidence != "H":
-            item += ", by one account; NATO has given no date"  # the year is one person's word, as the brief says
-        items.append(item + ")")
+        items.append(_planned(row))
         sources += narrative._best(data, row.source_ids, 2)  # each item keeps its own documents in the citation
     if not items:
         return None
@@ -2358,7 +2363,7 @@ def open_questions(data: Dataset, parameters: ReportParameters) -> str:
     planned = analysis.watch_list(data, as_of)
     planned = planned[planned["event_date"] > pd.Timestamp(as_of)]
     if len(planned):
-        parts = [f"{_the(row.title)} ({_long(row.event_date, row.date_precision)})" for row in planned.itertuples()]
+        parts = [_planned(row) for row in planned.itertuples()]
         items.append(
             f"**What comes next on the calendar?** {_capital(analysis.join_and(parts))}."
             + narrative.cite(data, _ids(planned))
