@@ -718,7 +718,7 @@ def status_table(
                 format_date(d, p) + (" (first on record)" if (c, d) in late else "")
                 for c, d, p in zip(status["channel_id"], status["since"], status["since_precision"])
             ],
-            "grade of status": status["status_confidence"].astype(object).fillna("—"),
+            "grade": status["status_confidence"].astype(object).fillna("—"),
             "last dated contact": [
                 "—" if pd.isna(d) else f"{_graded(t, g)} ({format_date(d, p)})"
                 for d, p, t, g in zip(

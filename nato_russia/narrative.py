@@ -912,13 +912,15 @@ def key_figures(data: Dataset, parameters) -> pd.DataFrame:
     meetings = analysis.nrc_meetings(data)
     restart = meetings[meetings["event_date"].dt.year >= 2016]
     if len(restart):
-        last = restart.sort_values("event_date").iloc[-1]
+        ordered = restart.sort_values("event_date")
+        first, last = ordered.iloc[0], ordered.iloc[-1]
         rows.append(
             {
-                "figure": "NATO–Russia Council meetings since its 2016 restart",
+                "figure": f"NATO–Russia Council meetings since they resumed in {first['event_date']:%B %Y}",
                 "value": f"{len(restart)}; the last on {analysis.format_date(last['event_date'], 'day')}",
                 "as of": analysis.format_date(pd.Timestamp(count_end), "day"),
-                "_source_ids": tuple(i for ids in restart["source_ids"] for i in ids),
+                # One document a meeting: enough to check each, short enough to read.
+                "_source_ids": tuple(i for ids in ordered["source_ids"] for i in _best(data, ids, 1)),
             }
         )
     return pd.DataFrame(rows)
@@ -1707,6 +1709,36 @@ def glossary(text: str | None = None) -> str:
 # --- the years since 2014 ---------------------------------------------------------------------------
 
 
+def _crisis_talked_through(data: Dataset, start: dt.date) -> str | None:
+    """The contrast this report exists for: the latest incident before the break that a dated NATO–Russia
+    contact followed ("Before the break it was otherwise: after Turkey shot down …, Grushko and Vershbow …")."""
+    incidents = analysis.incidents_and_contacts(data, start, analysis.BREAK_DATE)
+    talked = incidents[incidents["contact"].map(lambda value: isinstance(value, str))]
+    if talked.empty:
+        return None
+    row = talked.iloc[-1]
+    contacts = analysis.done_events(data)  # the missions' talks count as contacts here, as the table counts them
+    contact = contacts[
+        (contacts["event_date"] == row["contact_date"])
+        & contacts["title"].map(lambda t: str(row["contact"]).startswith(t))
+    ]
+    sources = _best(data, row["source_ids"], 1) + (
+        _best(data, contact.iloc[0]["source_ids"], 1) if len(contact) else []
+    )
+    when = analysis.format_long_date(row["contact_date"], row["contact_precision"])
+    # The headlines quoted as headlines; the grade said in words, not as the table's "(grade M)".
+    title = re.sub(r" \(grade [A-Z]\)$", "", str(row["contact"]))
+    grade = f", grade {contact.iloc[0]['confidence']}" if len(contact) else ""
+    which = f"“{row['incident']}” ({_day(row['date'])})"
+    return (
+        f"Before the break, {number_word(len(talked))} of the record's {number_word(len(incidents))} incidents since "
+        f"{start:%Y} drew a dated NATO–Russia contact within a month: "
+        + (which if len(talked) == 1 else f"the latest, {which},")
+        + f" was followed by “{title}” ({when}{grade})."
+        + cite(data, sources)
+    )
+
+
 def since_lede(data: Dataset, parameters) -> str:
     """The since-2014 report's opening: the suspension, the talks that went on, the rupture, what is left of the
     channels of 2014, the incidents since, and what to watch."""
@@ -1854,6 +1886,9 @@ def since_lede(data: Dataset, parameters) -> str:
         sentences.append(changed)
     # A paragraph each: the years of talking, what is left and what changed last, why it matters, what to watch.
     matters = _why_it_matters(data, as_of)
+    before = _crisis_talked_through(data, start)
+    if matters and before:
+        matters += " " + before
     watch = _to_watch(data, as_of)
     parts = [" ".join(history), " ".join(sentences), matters or "", watch or ""]
     return "\n\n".join(part for part in parts if part)
@@ -2039,7 +2074,7 @@ def changes_since_table(data: Dataset, start: dt.date, as_of: dt.date) -> pd.Dat
                     {
                         "date": analysis.format_date(said["event_date"], said["date_precision"]),
                         "channel": period.channel_name,
-                        "became": f"{said['title']} (one side's account, not a decision on record)",
+                        "became": f"no change on record; statement: {said['title']} (one side's account)",
                         "grade": str(said["confidence"]),
                         "_row_id": analysis.fact_anchor(known),
                         "_source_ids": said["source_ids"],
