@@ -763,7 +763,7 @@ def _to_watch(data: Dataset, as_of: dt.date) -> str | None:
         if row.date_precision == "year" and row.confidence != "H":
             # A year without a date, resting on one account (Albania's 2027 summit: its prime minister's word),
             # cited with that account as well as the text that names the place.
-            item += ", by one account; NATO has given no date"
+            item += ", by one account; no NATO text on record gives a date"
             sources += _best(data, row.source_ids, 2)[1:]
         if row.event_date.date() <= as_of:
             item += ", after the record's review date"
@@ -1203,6 +1203,9 @@ def channel_findings(data: Dataset, as_of: dt.date) -> str:
             f"{who[:1].upper() + who[1:]} said on {_when(next(unnamed.iloc[[-1]].itertuples()))} that only one "
             "emergency channel was left, without saying which." + cite(data, latest["source_ids"])
         )
+    nato_said = nato_stance(data, as_of)
+    if nato_said:
+        sentences.append(nato_said)
     sentences.append(PARAGRAPH)
     others = analysis.other_channels(everything, data)
     others = others[others["status"] == "open"]
@@ -1954,19 +1957,43 @@ def since_talks_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
     return text
 
 
+def _said_on_talking(data: Dataset, after: pd.Timestamp, count_end: pd.Timestamp) -> pd.DataFrame:
+    """Statements after `after` about channels, dialogue or contacts with the other side, oldest first."""
+    events = analysis.done_events(data)
+    return events[
+        (events["category"] == "statement")
+        & (events["event_date"] > after)
+        & (events["event_date"] <= count_end)
+        & events["summary"].str.contains(r"channel|dialogue|contacts|communication", regex=True, na=False)
+    ].sort_values("event_date")
+
+
+def nato_stance(data: Dataset, as_of: dt.date) -> str | None:
+    """NATO's side beside Moscow's: its latest statement on record on talking to Russia since the invasion
+    ("On NATO's side, on 11 February 2026 its Secretary General said …"), cited; None if it has made none."""
+    events = analysis.done_events(data)
+    war = events[events["event_id"] == analysis.FULL_SCALE_INVASION]
+    if war.empty:
+        return None
+    said = _said_on_talking(data, war["event_date"].iloc[0], pd.Timestamp(analysis.counted_to(data, as_of)))
+    # NATO's voice: the alliance's own texts and its officials' words (their summaries open with "NATO's").
+    ours = said[
+        said["event_id"].map(lambda i: "NATO" in (speaker(data, i) or "")) | said["summary"].str.startswith("NATO's")
+    ]
+    if ours.empty:
+        return None
+    row = ours.iloc[-1]
+    what = str(row["summary"]).split(";")[0].rstrip(".")
+    return f"On NATO's side, on {_day(row['event_date'])} {_lower_first(what)}." + cite(data, row["source_ids"])
+
+
 def since_accounts_findings(data: Dataset, start: dt.date, end: dt.date) -> str:
     """What each side has said since the war began about talking to the other: their own statements on
     channels, dialogue and contacts, each dated, attributed and cited, oldest first."""
     events = analysis.done_events(data)
     war = events[events["event_id"] == analysis.FULL_SCALE_INVASION]
     after = war["event_date"].iloc[0] if len(war) else pd.Timestamp(start)
-    count_end = pd.Timestamp(analysis.counted_to(data, end))
-    said = events[
-        (events["category"] == "statement")
-        & (events["event_date"] > after)
-        & (events["event_date"] <= count_end)
-        & events["summary"].str.contains(r"channel|dialogue|contacts|communication", regex=True, na=False)
-    ].sort_values("event_date")
+    said = _said_on_talking(data, after, pd.Timestamp(analysis.counted_to(data, end)))
     if said.empty:
         return ""
     parts = []

@@ -1993,10 +1993,12 @@ def _the_post(who: str) -> str:
 
 
 def _planned(row) -> str:
-    """'the NATO summit in Albania (2027, by one account; NATO has given no date)': a plan with its date's basis."""
+    """'the NATO summit in Albania (2027, by one account; …)': a plan, with the basis of its date."""
     item = f"{_the(row.title)} ({_long(row.event_date, row.date_precision)}"
     if row.date_precision == "year" and row.confidence != "H":
-        item += ", by one account; NATO has given no date"  # the year is one person's word, as the brief says
+        item += (
+            ", by one account; no NATO text on record gives a date"  # the year is one person's word, as the brief says
+        )
     return item + ")"
 
 

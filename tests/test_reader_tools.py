@@ -193,7 +193,12 @@ def test_a_correction_shows_its_reason_and_one_without_says_so_and_the_build_war
     # The edition ends with its corrections to date, and the feed says how many.
     assert "Corrections to published facts, as of this edition" in page
     feed = (editions["reports"] / "feed.xml").read_text(encoding="utf-8")
-    count = sum(row["field"] != "id" for row in read_rows(paths.DATA_DIR / "corrections.csv")) + 1
+    # The edition of D2 knows the corrections made by D2 (the record's later ones are not yet made), plus the
+    # one this test adds.
+    count = (
+        sum(row["field"] != "id" and row["corrected_on"] <= D2 for row in read_rows(paths.DATA_DIR / "corrections.csv"))
+        + 1
+    )
     assert f"Corrections to date: {count}." in feed
 
 
