@@ -1291,10 +1291,12 @@ def _pattern_sentence(data: Dataset, parameters: ReportParameters, voice: str = 
         )
     if pattern["turn"] is not None and len(lifted):
         when = _long(pattern["turn"], record.loc[record["start_date"] == pattern["turn"], "start_precision"].iloc[0])
+        # Past tense, pinned to the review date: nothing later is known to the edition.
+        by_then = f"by {_day(count_end)}"
         none = (
-            "the one suspended from then on has not"
+            f"the one suspended from then on had not reopened {by_then}"
             if len(unlifted) == 1
-            else f"{_none_of(len(unlifted))} suspended from then on has"
+            else f"{_none_of(len(unlifted))} suspended from then on had reopened {by_then}"
         )
         if voice == "overview":
             within = "within a year" if pattern["longest"] < 366 else f"within {pattern['longest']:,} days"
@@ -1328,7 +1330,7 @@ def _council_sentence(data: Dataset, parameters: ReportParameters) -> str | None
         return None
     last = meetings.iloc[-1]
     end = analysis.counted_to(data, parameters.shown_end)
-    tail = "" if (pd.Timestamp(end) - last["event_date"]).days < 365 else "; it has not met since"
+    tail = "" if (pd.Timestamp(end) - last["event_date"]).days < 365 else f"; it had not met again by {_day(end)}"
     gaps = analysis.meeting_gaps(data, since)
     if len(gaps):
         first_gap = gaps.iloc[0]
@@ -2130,12 +2132,13 @@ def assessment_why(data: Dataset, parameters: ReportParameters) -> str:
         for row in dated.itertuples():
             act = f"{_kind_phrase(row.trigger_kind)} ({row.trigger_date:%B %Y})"
             answers.setdefault(row.side if isinstance(row.side, str) else "", []).append(act)
-        clauses = [f"{side} after {analysis.join_and(acts)}" for side, acts in answers.items() if side]
+        clauses = [f"{side} suspended after {analysis.join_and(acts)}" for side, acts in answers.items() if side]
         if clauses and "" not in answers:
             sentences.append(
-                # Timing, not motive: the record shows each cut came soon after an act of the other side.
-                f"Each side's cuts came within {max(days)} days of an act of the other side: "
-                f"{'; '.join(clauses)}." + narrative.cite(data, [i for ids in dated["source_ids"] for i in ids[:1]])
+                # Timing, not motive: the record shows each suspension came soon after an act of the other side.
+                f"Each of the {_words(len(dated))} suspensions that followed a dated act of the other side came "
+                f"within {max(days)} days of it. {_capital('; '.join(clauses))}."
+                + narrative.cite(data, [i for ids in dated["source_ids"] for i in ids[:1]])
             )
         else:
             acts = [f"{_kind_phrase(row.trigger_kind)} ({row.trigger_date:%B %Y})" for row in dated.itertuples()]
