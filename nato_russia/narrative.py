@@ -384,7 +384,25 @@ def _what_is_left(data: Dataset, as_of: dt.date, with_contact: bool = True) -> s
             if named:
                 left_sources += [i for ids in opening["announced_source_ids"] for i in _best(data, ids, 1)]
         if named:
-            return text + "." + cite(data, left_sources)
+            text += "." + cite(data, left_sources)
+            # What either side last said of a line left, after its last use ("the ball is in Russia's court"):
+            # a Council that has not met for two years is open on paper, and the reader hears why it is silent.
+            said = analysis.done_events(data)
+            said = said[
+                (said["category"] == "statement")
+                & said["channel_id"].isin(staying["channel_id"])
+                & (said["event_date"] <= pd.Timestamp(count_end))
+                & (said["date_precision"] == "day")
+            ]
+            last_use = staying.set_index("channel_id")["last_contact"]
+            said = said[said["event_date"] > said["channel_id"].map(last_use)].sort_values("event_date")
+            if len(said):
+                row = said.iloc[-1]
+                what = str(row["summary"]).split(";")[0].rstrip(".")
+                text += f" On {_day(row['event_date'])} {_lower_first(what)}." + cite(
+                    data, _best(data, row["source_ids"], 1)
+                )
+            return text
     elif 0 < len(open_rows) <= 3:
         failed = _failed_attempts(data)
         plain, tried = [], []
