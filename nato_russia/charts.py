@@ -1039,7 +1039,7 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
                 linestyle="",
                 color="white",
                 markeredgecolor=GREY,
-                label="closure reported by one side",
+                label="closure resting on one account",
             )
         )
     # Below the chart, not over it: the labels run across the plot's width.
@@ -1077,7 +1077,9 @@ def plot_timeline(data: Dataset, parameters: ReportParameters, start: dt.date) -
     caption += "Grades below H are shown after the event"
     caption += "; hollow dots are weakly attested" if hollow_drawn else ""
     caption += (
-        "; a hollow square is a closure one side reported and no text of the other confirms." if reported_drawn else "."
+        "; a hollow square is a closure that rests on one account, with no text of the side that would have closed it."
+        if reported_drawn
+        else "."
     )
     table = pd.DataFrame([_event_row(str(row.category), row) for row in events.itertuples()], columns=_EVENT_COLUMNS)
     return Chart(figure, "timeline", alt, caption, source_ids, table, chart_marks)

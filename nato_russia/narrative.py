@@ -2119,7 +2119,7 @@ def changes_since_table(data: Dataset, start: dt.date, as_of: dt.date) -> pd.Dat
                     {
                         "date": analysis.format_date(said["event_date"], said["date_precision"]),
                         "channel": period.channel_name,
-                        "became": f"no change on record; statement: {said['title']} (one side's account)",
+                        "became": f"statement: {said['title']} (one side's account; no decision on record)",
                         "grade": str(said["confidence"]),
                         "_row_id": analysis.fact_anchor(known),
                         "_source_ids": said["source_ids"],
